@@ -1,0 +1,361 @@
+"""Run a generation plan: provider calls fanned out in parallel, each image checked, stored, shown.
+
+No UI here: progress goes to an `ImageSink`, storage to an `ImageStore`, both passed in.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import random
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import asdict, dataclass, field
+from typing import Any, Protocol
+
+import litellm
+import openai
+
+from imagechat.catalog import ImageModel
+from imagechat.errors import UserFacingError
+from imagechat.fetch import fetch_provider_image
+from imagechat.image_params import GenerationPlan, ProviderRequest
+from imagechat.imaging import DecodedImage, ImageRejected, Thumbnail, decode_and_thumbnail
+from imagechat.llm import Endpoint
+from imagechat.provider_errors import describe_provider_error
+
+
+@dataclass
+class ImageResult:
+    """One image slot of a generation: made (with its id) or failed (with a reason)."""
+
+    index: int
+    id: str | None = None
+    width: int | None = None
+    height: int | None = None
+    thumb: Thumbnail | None = None
+    revised_prompt: str | None = None
+    cost: float | None = None
+    elapsed_ms: int | None = None
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.id is not None
+
+
+@dataclass
+class GenerationResult:
+    images: list[ImageResult]
+    cost: float | None
+    elapsed_ms: int
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def made(self) -> list[ImageResult]:
+        return [i for i in self.images if i.ok]
+
+    @property
+    def failed(self) -> list[ImageResult]:
+        return [i for i in self.images if not i.ok]
+
+
+class ImageSink(Protocol):
+    """Told as each image lands or fails, so the page can show it at once."""
+
+    async def image_done(self, result: ImageResult) -> None: ...
+
+
+class ImageStore(Protocol):
+    async def __call__(
+        self, image: DecodedImage, thumb: Thumbnail, data_b64: str, meta: dict[str, Any]
+    ) -> str: ...
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Backoff for 429s: attempts in all, first delay, cap; a Retry-After header wins."""
+
+    attempts: int = 4
+    base_delay: float = 1.0
+    max_delay: float = 20.0
+
+    def delay(self, attempt: int, retry_after: float | None) -> float:
+        if retry_after is not None:
+            return min(max(retry_after, 0.0), self.max_delay)
+        jitter = random.uniform(0.8, 1.2)
+        return min(self.base_delay * (2**attempt) * jitter, self.max_delay)
+
+
+Sleep = Callable[[float], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class SourceImage:
+    """An image an edit starts from: its id in the images table and its bytes."""
+
+    id: str
+    data: bytes
+    mime: str
+    filename: str = "image.png"
+
+
+@dataclass(frozen=True)
+class Lineage:
+    """Where new images come from: shown in the viewer as '<label> <parent>'."""
+
+    parent_id: str
+    label: str  # "Edited from" | "Variation of"
+
+
+@dataclass
+class Generator:
+    """Makes the images of a plan with one image model."""
+
+    model: ImageModel
+    endpoint: Endpoint
+    store: ImageStore
+    sink: ImageSink
+    timeout: float = 120.0
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+    secrets: list[str] = field(default_factory=list)
+    sleep: Sleep = asyncio.sleep
+    _sdk_client: openai.AsyncOpenAI | None = field(default=None, init=False, repr=False)
+
+    async def run(
+        self,
+        plan: GenerationPlan,
+        prompt: str,
+        *,
+        sources: list[SourceImage] | None = None,
+        lineage: Lineage | None = None,
+    ) -> GenerationResult:
+        """Make the plan's images; with `sources`, as edits of those images."""
+        started = time.perf_counter()
+        slots: list[tuple[ProviderRequest, list[int]]] = []
+        index = 0
+        for request in plan.requests:
+            slots.append((request, list(range(index, index + request.n))))
+            index += request.n
+        results = [ImageResult(index=i) for i in range(index)]
+        outcomes = await asyncio.gather(
+            *(
+                self._one_request(req, idxs, results, plan, prompt, sources or [], lineage)
+                for req, idxs in slots
+            ),
+            return_exceptions=True,
+        )
+        for (_, idxs), outcome in zip(slots, outcomes, strict=True):
+            if isinstance(outcome, asyncio.CancelledError):
+                raise outcome
+            if isinstance(outcome, BaseException):
+                message = self._message_for(outcome)
+                for i in idxs:
+                    if results[i].error is None and not results[i].ok:
+                        results[i].error = message
+                        await self.sink.image_done(results[i])
+        made_costs = [r.cost for r in results if r.ok]
+        total = None if None in made_costs else sum(c for c in made_costs if c is not None)
+        return GenerationResult(
+            images=results,
+            cost=total,
+            elapsed_ms=int((time.perf_counter() - started) * 1000),
+            notes=list(plan.notes),
+        )
+
+    async def _one_request(
+        self,
+        request: ProviderRequest,
+        indexes: list[int],
+        results: list[ImageResult],
+        plan: GenerationPlan,
+        prompt: str,
+        sources: list[SourceImage],
+        lineage: Lineage | None,
+    ) -> None:
+        started = time.perf_counter()
+        response = await self._call_with_retry(request, sources)
+        items = list(getattr(response, "data", None) or [])
+        hidden = getattr(response, "_hidden_params", None) or {}
+        response_cost = hidden.get("response_cost")
+        per_image_cost = self._per_image_cost(response_cost, request, len(items) or request.n)
+        elapsed = int((time.perf_counter() - started) * 1000)
+
+        async def land(slot: int, item: Any) -> None:
+            result = results[slot]
+            try:
+                raw = await self._image_payload(item)
+                decoded, thumb = await decode_and_thumbnail(raw)
+                data_b64 = base64.b64encode(decoded.data).decode("ascii")
+                revised = _field(item, "revised_prompt")
+                meta = {
+                    "prompt": prompt,
+                    "parent_id": lineage.parent_id if lineage else None,
+                    "lineage": lineage.label if lineage else None,
+                    "revised_prompt": revised,
+                    "model": self.model.id,
+                    "params": {
+                        **asdict(plan.used),
+                        "request": _public_kwargs(request.kwargs),
+                        "index": slot + 1,
+                        "count": plan.n,
+                    },
+                    "cost": per_image_cost,
+                    "elapsed_ms": elapsed,
+                }
+                result.id = await self.store(decoded, thumb, data_b64, meta)
+                result.width, result.height = decoded.width, decoded.height
+                result.thumb = thumb
+                result.revised_prompt = revised
+                result.cost = per_image_cost
+                result.elapsed_ms = elapsed
+            except ImageRejected as exc:
+                result.error = exc.message
+            except UserFacingError as exc:
+                result.error = exc.message
+            await self.sink.image_done(result)
+
+        landed = zip(indexes, items, strict=False)
+        await asyncio.gather(*(land(slot, item) for slot, item in landed))
+        for slot in indexes[len(items) :]:
+            results[slot].error = "The provider returned fewer images than asked for."
+            await self.sink.image_done(results[slot])
+
+    async def _call_with_retry(self, request: ProviderRequest, sources: list[SourceImage]) -> Any:
+        """One provider request (an edit when there are `sources`), 429s retried with backoff."""
+        for attempt in range(self.retry.attempts):
+            try:
+                if sources:
+                    return await litellm.aimage_edit(
+                        model=self.model.litellm_model,
+                        # plain bytes: litellm 1.105's aiohttp transport fails on tuples
+                        image=[source.data for source in sources],
+                        timeout=self.timeout,
+                        num_retries=0,
+                        **request.kwargs,
+                        **self.endpoint.kwargs(),
+                    )
+                return await litellm.aimage_generation(
+                    model=self.model.litellm_model,
+                    timeout=self.timeout,
+                    num_retries=0,
+                    **request.kwargs,
+                    **self._client_kwargs(),
+                )
+            except litellm.RateLimitError as exc:
+                if attempt == self.retry.attempts - 1:
+                    raise
+                await self.sleep(self.retry.delay(attempt, _retry_after(exc)))
+        raise AssertionError("unreachable")
+
+    def _client_kwargs(self) -> dict[str, Any]:
+        """Endpoint arguments; OpenAI-compatible providers get a client without SDK retries
+        (litellm does not pass max_retries on for images, and 429s are retried here)."""
+        kwargs = self.endpoint.kwargs()
+        if self.model.provider in ("openai", "custom"):
+            if self._sdk_client is None:
+                self._sdk_client = _NoRetryOpenAI(
+                    api_key=self.endpoint.api_key or "not-needed",
+                    base_url=self.endpoint.api_base,
+                    max_retries=0,
+                    timeout=self.timeout,
+                )
+            kwargs["client"] = self._sdk_client
+        return kwargs
+
+    def _per_image_cost(
+        self, response_cost: Any, request: ProviderRequest, count: int
+    ) -> float | None:
+        """litellm's response_cost when it has one, else the catalog's price per image."""
+        if isinstance(response_cost, int | float) and response_cost > 0 and count:
+            return float(response_cost) / count
+        return self.model.price_per_image(request.kwargs.get("quality"), request.kwargs["size"])
+
+    async def _image_payload(self, item: Any) -> str:
+        """The image as base64, from the response or (when it holds a link) fetched."""
+        b64 = _field(item, "b64_json")
+        if b64:
+            return str(b64)
+        url = _field(item, "url")
+        if url:
+            data = await fetch_provider_image(url, self.endpoint.api_base)
+            return base64.b64encode(data).decode("ascii")
+        raise UserFacingError("The provider answered without an image.")
+
+    def _message_for(self, exc: BaseException) -> str:
+        if isinstance(exc, UserFacingError):
+            return exc.message
+        if _is_safety_rejection(exc):
+            return (
+                f"{self.model.label} rejected the prompt under its safety policy. "
+                "Rephrase it: describe the scene without violence, real people's names, "
+                "brands or explicit content, and try again."
+            )
+        err = describe_provider_error(
+            exc,
+            label=self.model.label,
+            key_env=self.endpoint.key_env,
+            api_base=self.endpoint.api_base,
+            timeout=self.timeout,
+            secrets=self.secrets,
+        )
+        if err.kind == "rate_limit":
+            return (
+                f"{self.model.label} is rate limited: it still refused after "
+                f"{self.retry.attempts} tries. Wait a minute and ask again, or ask for fewer "
+                "images."
+            )
+        return err.message
+
+
+class _NoRetryOpenAI(openai.AsyncOpenAI):
+    """An OpenAI client that never retries by itself.
+
+    litellm 1.105 sets `client.max_retries = 2` on any client it is given for image requests
+    (max_retries is not passed through), so the attribute is pinned to 0 here; rate limits are
+    retried by `Generator` with backoff and Retry-After instead.
+    """
+
+    @property  # type: ignore[override]
+    def max_retries(self) -> int:
+        return 0
+
+    @max_retries.setter
+    def max_retries(self, _value: int) -> None:
+        return None
+
+
+def _field(item: Any, name: str) -> Any:
+    if isinstance(item, dict):
+        return item.get(name)
+    return getattr(item, name, None)
+
+
+def _public_kwargs(kwargs: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in kwargs.items() if k != "prompt"}
+
+
+def _retry_after(exc: BaseException) -> float | None:
+    response = getattr(exc, "response", None)
+    headers = getattr(response, "headers", None)
+    if not headers:
+        return None
+    for name, scale in (("retry-after-ms", 0.001), ("retry-after", 1.0)):
+        value = headers.get(name)
+        if value:
+            try:
+                return float(value) * scale
+            except ValueError:
+                continue
+    return None
+
+
+def _is_safety_rejection(exc: BaseException) -> bool:
+    if isinstance(exc, litellm.ContentPolicyViolationError):
+        return True
+    text = str(exc).lower()
+    code = getattr(exc, "code", None)
+    return code in ("moderation_blocked", "content_policy_violation") or any(
+        marker in text
+        for marker in ("moderation_blocked", "content_policy_violation", "safety system")
+    )

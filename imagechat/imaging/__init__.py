@@ -1,0 +1,49 @@
+"""Provider images: safe decoding and validation, thumbnails, PNG/JPEG conversion, file names.
+
+``decoding`` refuses anything that is not a sane PNG, JPEG or WebP (raising
+:class:`ImageRejected`, whose ``message`` is safe to show to users); ``rendering`` makes
+thumbnails and conversions from a validated :class:`DecodedImage`; ``filenames`` makes
+download names from prompts.
+"""
+
+from imagechat.imaging.decoding import (
+    MAX_BASE64_CHARS,
+    MAX_IMAGE_BYTES,
+    MAX_PIXELS,
+    DecodedImage,
+    ImageRejected,
+    decode_base64_image,
+    decode_image_bytes,
+)
+from imagechat.imaging.filenames import safe_filename
+from imagechat.imaging.rendering import (
+    THUMBNAIL_MAX_SIDE,
+    Thumbnail,
+    decode_and_thumbnail,
+    decode_and_thumbnail_sync,
+    downscale_for_llm,
+    make_thumbnail,
+    to_jpeg,
+    to_png,
+    to_square_png,
+)
+
+__all__ = [
+    "MAX_BASE64_CHARS",
+    "MAX_IMAGE_BYTES",
+    "MAX_PIXELS",
+    "THUMBNAIL_MAX_SIDE",
+    "DecodedImage",
+    "ImageRejected",
+    "Thumbnail",
+    "decode_and_thumbnail",
+    "decode_and_thumbnail_sync",
+    "decode_base64_image",
+    "decode_image_bytes",
+    "downscale_for_llm",
+    "make_thumbnail",
+    "safe_filename",
+    "to_jpeg",
+    "to_png",
+    "to_square_png",
+]

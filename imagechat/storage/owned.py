@@ -1,0 +1,132 @@
+"""Owner-checked methods for our own code (routes, UI handlers): every call names the user, and
+another user's thread, message or image reads as "not found"."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select, update
+
+from .core import log
+from .images import ImagesMixin
+from .records import NAME_MAX, merge_metadata
+from .schema import feedbacks, steps, threads, users
+
+if TYPE_CHECKING:
+    from chainlit.types import ThreadDict
+
+
+class OwnedMixin(ImagesMixin):
+    async def _author(self, thread_id: str) -> str | None:
+        async with self.db.read() as conn:
+            _, _, owner = await self._thread_owner(conn, thread_id)
+        return owner
+
+    async def get_thread_for_user(self, thread_id: str, user_identifier: str) -> ThreadDict | None:
+        """The thread, or None when it is missing or belongs to someone else."""
+        if await self._author(thread_id) != user_identifier:
+            return None
+        thread = await self.get_thread(thread_id)  # type: ignore[attr-defined]
+        if thread is None or thread.get("userIdentifier") != user_identifier:
+            return None
+        return thread
+
+    async def delete_thread_for_user(self, thread_id: str, user_identifier: str) -> bool:
+        async with self.db.write() as conn:
+            _, _, owner = await self._thread_owner(conn, thread_id, lock=True)
+            if owner is None or owner != user_identifier:
+                return False
+            return await self._delete_thread_rows(conn, thread_id)
+
+    async def rename_thread_for_user(self, thread_id: str, user_identifier: str, name: str) -> bool:
+        async with self.db.write() as conn:
+            _, _, owner = await self._thread_owner(conn, thread_id, lock=True)
+            if owner is None or owner != user_identifier:
+                return False
+            await conn.execute(
+                update(threads).where(threads.c.id == thread_id).values(name=name[:NAME_MAX])
+            )
+        return True
+
+    async def delete_message_for_user(self, step_id: str, user_identifier: str) -> bool:
+        """Delete a message (step), its child steps, elements, images and feedback.
+
+        False when the message does not exist or is in another user's thread.
+        """
+        async with self._locks.hold(f"step:{step_id}"), self.db.write() as conn:
+            thread_id = await conn.scalar(select(steps.c.thread_id).where(steps.c.id == step_id))
+            if thread_id is None:
+                return False
+            _, _, owner = await self._thread_owner(conn, thread_id, lock=True)
+            if owner is None or owner != user_identifier:
+                return False
+            await self._delete_step_tree(conn, step_id, thread_id)
+        return True
+
+    async def get_step_author(self, step_id: str) -> str | None:
+        """Identifier of the user owning the message's thread (for guarding routes)."""
+        async with self.db.read() as conn:
+            thread_id = await conn.scalar(select(steps.c.thread_id).where(steps.c.id == step_id))
+            if thread_id is None:
+                return None
+            _, _, owner = await self._thread_owner(conn, thread_id)
+        return owner
+
+    async def get_feedback_author(self, feedback_id: str) -> str | None:
+        async with self.db.read() as conn:
+            thread_id = await conn.scalar(
+                select(feedbacks.c.thread_id).where(feedbacks.c.id == feedback_id)
+            )
+            if thread_id is None:
+                return None
+            _, _, owner = await self._thread_owner(conn, thread_id)
+        return owner
+
+    # ---- chat settings ----------------------------------------------------------------------
+
+    async def save_thread_settings(
+        self, thread_id: str, user_identifier: str, settings: dict[str, Any]
+    ) -> bool:
+        """Merge ``settings`` into ``metadata["chat_settings"]`` now, while the session is live.
+
+        Before the thread's first message there is no row yet (Chainlit creates it on the first
+        interaction): the settings are kept and applied when this user's thread is created.
+        Returns False when the thread belongs to another user.
+        """
+        async with self.db.write() as conn:
+            exists, _, owner = await self._thread_owner(conn, thread_id, lock=True)
+            if not exists:
+                if thread_id in self._deleted_threads:
+                    return False
+                pending = self._pending_settings.get(thread_id)
+                previous = pending[1] if pending and pending[0] == user_identifier else {}
+                self._pending_settings[thread_id] = (user_identifier, {**previous, **settings})
+                return True
+            if owner != user_identifier:
+                log.warning("refused settings for thread %s by another user", thread_id)
+                return False
+            current = await conn.scalar(select(threads.c.metadata).where(threads.c.id == thread_id))
+            merged = merge_metadata(current, {"chat_settings": dict(settings)})
+            await conn.execute(
+                update(threads).where(threads.c.id == thread_id).values(metadata=merged)
+            )
+        return True
+
+    async def get_thread_settings(
+        self, thread_id: str, user_identifier: str
+    ) -> dict[str, Any] | None:
+        """Saved chat settings of the user's thread (None when missing or not the owner)."""
+        query = (
+            select(threads.c.metadata)
+            .join(users, users.c.id == threads.c.user_id)
+            .where(threads.c.id == thread_id, users.c.identifier == user_identifier)
+        )
+        async with self.db.read() as conn:
+            row = (await conn.execute(query)).first()
+        if row is None:
+            pending = self._pending_settings.get(thread_id)
+            if pending and pending[0] == user_identifier:
+                return dict(pending[1])
+            return None
+        settings = (row.metadata or {}).get("chat_settings")
+        return dict(settings) if isinstance(settings, dict) else {}

@@ -1,0 +1,196 @@
+"""Chainlit glue for the chat: session state, model picker, streaming, resume, persistence."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import chainlit as cl
+from chainlit.types import ThreadDict
+
+from imagechat.chat_session import ChatSession
+from imagechat.errors import UserFacingError
+from imagechat.history import messages_from_steps
+from imagechat.internal_tools import TOAST, InternalTools
+from imagechat.settings import get_settings
+from imagechat.ui import agent_editor as editor_ui
+from imagechat.ui import agents as agents_ui
+from imagechat.ui import image_tools, runtime
+from imagechat.ui.widgets import MODEL_MODE_ID, internal_tools_widgets, model_picker
+
+log = logging.getLogger("imagechat.ui")
+
+_SESSION_KEY = "chat_session"
+DELETE_ACTION = "delete_message"
+VARIATIONS_ACTION = "image_variations"
+EDIT_ACTION = "image_edit"
+
+
+def delete_action() -> cl.Action:
+    return cl.Action(
+        name=DELETE_ACTION,
+        payload={},
+        icon="trash-2",
+        tooltip="Delete this message and everything attached to it",
+    )
+
+
+class MessageUI:
+    """Streams a turn into one Chainlit message; errors become error messages."""
+
+    def __init__(self) -> None:
+        self.message = cl.Message(content="", actions=[delete_action()])
+        self._started = False
+
+    async def stream(self, token: str) -> None:
+        self._started = True
+        await self.message.stream_token(token)
+
+    async def finish(self, text: str) -> None:
+        if not text and not self._started:
+            return
+        self.message.content = text
+        await self.message.send()
+
+    async def error(self, message: str) -> None:
+        await cl.ErrorMessage(content=message).send()
+
+
+def current() -> ChatSession:
+    session = cl.user_session.get(_SESSION_KEY)
+    return session if session is not None else new_session()
+
+
+def new_session(
+    *,
+    model_id: str | None = None,
+    tools: InternalTools | None = None,
+    history: list[dict[str, Any]] | None = None,
+) -> ChatSession:
+    settings = get_settings()
+    catalog = runtime.catalog()
+    default = catalog.default_chat_model(settings.default_chat_model)
+    chosen = catalog.chat_model(model_id)
+    usable = chosen if chosen is not None and catalog.has_key(chosen) else default
+    session = ChatSession(
+        catalog=catalog,
+        settings=settings,
+        model_id=usable.id,
+        tools=tools or InternalTools(),
+        history=history or [],
+    )
+    cl.user_session.set(_SESSION_KEY, session)
+    return session
+
+
+def _user_identifier() -> str | None:
+    user = cl.user_session.get("user")
+    return getattr(user, "identifier", None)
+
+
+async def persist(values: dict[str, Any]) -> None:
+    """Save conversation settings now (Chainlit itself writes them only at disconnect)."""
+    thread_id = cl.context.session.thread_id
+    user = _user_identifier()
+    if not (thread_id and user):
+        return
+    await runtime.get().data_layer.save_thread_settings(thread_id, user, values)
+
+
+def _settings_record(session: ChatSession) -> dict[str, Any]:
+    return {**session.tools.model_dump(), "model": session.model_id}
+
+
+async def show_controls(session: ChatSession) -> None:
+    """Send the gear menu (with this conversation's values) and the model picker."""
+    await cl.ChatSettings(internal_tools_widgets(session.catalog, session.tools)).send()
+    await cl.context.emitter.set_modes([model_picker(session.catalog, session.model)])
+
+
+async def start() -> None:
+    session = new_session()
+    agent = await agents_ui.on_start(session)  # the agent picked at the top, if any
+    await show_controls(session)
+    await persist({**_settings_record(session), **agent})
+
+
+async def resume(thread: ThreadDict) -> None:
+    metadata = thread.get("metadata") or {}
+    saved = metadata.get("chat_settings") if isinstance(metadata, dict) else None
+    saved = saved if isinstance(saved, dict) else {}
+    steps = thread.get("steps") or []
+    session = new_session(
+        model_id=saved.get("model"),
+        tools=InternalTools.from_widgets(saved),
+        history=messages_from_steps(list(steps)),
+    )
+    user = _user_identifier()
+    if user:
+        images = await runtime.get().data_layer.list_images(thread["id"], user)
+        session.image_cost = sum(image.cost or 0.0 for image in images)
+    await agents_ui.on_resume(session, saved)  # the agent version it started with
+    await show_controls(session)
+    for step in steps:
+        if step.get("type") == "assistant_message" and not step.get("isError"):
+            await delete_action().send(for_id=step["id"])
+
+
+async def on_message(message: cl.Message) -> None:
+    if await editor_ui.handle_message(message):  # /agents opens the agent editor
+        return
+    session = current()
+    chosen = (message.modes or {}).get(MODEL_MODE_ID)
+    text = message.content or ""
+    try:
+        attached = await image_tools.store_attachments(message)
+        context = await image_tools.turn_context(session.select_model(chosen), attached)
+    except UserFacingError as exc:
+        session.history.append({"role": "user", "content": text})
+        await cl.ErrorMessage(content=exc.message).send()
+        return
+    await session.answer(
+        text,
+        MessageUI(),
+        model_id=chosen,
+        tools=image_tools.tools_factory(session, lambda: [delete_action()]),
+        context=context,
+    )
+    await persist(_settings_record(session))
+
+
+async def on_image_variations(action: cl.Action) -> dict[str, str] | None:
+    """Returns {"error": ...} for the gallery to show as a toast."""
+    return await image_tools.variations(
+        current(), str(action.payload.get("image_id", "")), lambda: [delete_action()]
+    )
+
+
+async def on_image_edit(action: cl.Action) -> dict[str, str] | None:
+    payload = action.payload or {}
+    return await image_tools.edit(
+        current(),
+        str(payload.get("image_id", "")),
+        str(payload.get("prompt", "")),
+        lambda: [delete_action()],
+    )
+
+
+async def on_settings_update(values: dict[str, Any]) -> None:
+    session = current()
+    session.tools = InternalTools.from_widgets(values)
+    await persist(_settings_record(session))
+    await cl.context.emitter.send_toast(TOAST, "success")
+
+
+async def on_delete_message(action: cl.Action) -> None:
+    """Delete one assistant message with its elements and images, then forget it."""
+    user = _user_identifier()
+    thread_id = cl.context.session.thread_id
+    layer = runtime.get().data_layer
+    if not user or not await layer.delete_message_for_user(action.forId, user):
+        await cl.context.emitter.send_toast("That message could not be deleted.", "error")
+        return
+    await cl.context.emitter.emit("delete_message", {"id": action.forId})  # the UI listens for this
+    thread = await layer.get_thread_for_user(thread_id, user) if thread_id else None
+    current().history = messages_from_steps(list((thread or {}).get("steps") or []))
+    await cl.context.emitter.send_toast("Message deleted", "success")

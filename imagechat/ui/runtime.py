@@ -1,0 +1,78 @@
+"""Process-wide objects the Chainlit handlers share: settings, catalog, database, users."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from dataclasses import dataclass
+from functools import lru_cache
+
+from imagechat.auth import ensure_auth_secret
+from imagechat.catalog import Catalog, build_catalog
+from imagechat.settings import Settings, get_settings
+from imagechat.storage.bootstrap import prepare_database
+from imagechat.storage.datalayer import ImageChatDataLayer
+from imagechat.storage.db import Database, default_sqlite_url
+from imagechat.storage.users import UserRepository
+
+
+@lru_cache(maxsize=1)
+def catalog() -> Catalog:
+    settings = get_settings()
+    return build_catalog(
+        openai_key=bool(settings.openai_api_key and settings.openai_api_key.get_secret_value()),
+        models_file=settings.imagechat_models_file,
+    )
+
+
+@dataclass(frozen=True)
+class Runtime:
+    settings: Settings
+    db: Database
+    users: UserRepository
+    data_layer: ImageChatDataLayer
+
+
+_runtime: Runtime | None = None
+
+
+def boot() -> Runtime:
+    """Run once when app.py is imported, before Chainlit checks its auth secret.
+
+    Creates the data directory and the auth secret, migrates the database, makes sure an admin
+    exists (printing a generated password once, to the console only) and builds the data layer.
+    """
+    global _runtime
+    if _runtime is not None:
+        return _runtime
+    settings = get_settings()
+    logging.getLogger("alembic").setLevel(logging.WARNING)  # one line per migration is plenty
+    catalog()  # an invalid models file stops the start here, with its message
+    ensure_auth_secret(settings.data_dir)
+    url = settings.database_url or default_sqlite_url(settings.data_dir)
+    admin_password = settings.admin_password.get_secret_value() if settings.admin_password else None
+    generated = prepare_database(
+        url, admin_username=settings.admin_username, admin_password=admin_password
+    )
+    if generated:
+        print(
+            "\n  ImageChat created the first account.\n"
+            f"    user:     {settings.admin_username or 'admin'}\n    password: {generated}\n"
+            "  Change it with `imagechat users passwd NAME`. This is shown only once.\n",
+            file=sys.stderr,
+            flush=True,
+        )
+    db = Database(url)
+    _runtime = Runtime(
+        settings=settings,
+        db=db,
+        users=UserRepository(db),
+        data_layer=ImageChatDataLayer(db, auto_create_users=False),
+    )
+    return _runtime
+
+
+def get() -> Runtime:
+    if _runtime is None:
+        raise RuntimeError("imagechat.ui.runtime.boot() has not run")
+    return _runtime

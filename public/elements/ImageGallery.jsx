@@ -1,0 +1,1223 @@
+// ImageGallery: the images an assistant message created, as a gallery with a full-screen viewer.
+//
+// A Chainlit 2.12 CustomElement. Chainlit evaluates this file with react-runner (sucrase) and
+// resolves imports from a fixed table: react, lucide-react, sonner, @/components/ui/* and a few
+// more; react-dom is NOT importable, so the viewer reaches document.body through Radix's
+// DialogPortal. The element's props arrive in the global `props`.
+//
+// Chainlit re-evaluates this file every time the element re-renders (each props update), which
+// would give React a new component type and remount everything (closing an open viewer). So the
+// implementation is created once per page and cached on `window`; the default export is an
+// element of that stable type, and props updates are plain re-renders that keep state.
+//
+// Styles live in public/imagechat.css (classes `icg-*`): Chainlit's Tailwind CSS is prebuilt, so
+// only classes its own UI uses exist.
+//
+// props: { images: [{ id, status: pending|ready|failed, thumb, width, height, prompt,
+//          revised_prompt, model, size, quality, style, cost, elapsed_ms, error, filename,
+//          parent_id, lineage? }], summary?, notes? }
+// `lineage` (optional, e.g. "variation of", "edited from") labels the link to `parent_id` in the
+// info panel; without it the label is "Edited from".
+//
+// Actions (ready images; toolbar, viewer header, keys v / e in the viewer), sent with the global
+// `callAction`, which reaches the app's @cl.action_callback:
+//   Variations  { name: "image_variations", payload: { image_id } }
+//   Edit        { name: "image_edit", payload: { image_id, prompt } }
+// In Chainlit 2.12 `callAction(action)` POSTs /project/action and resolves, once the callback has
+// returned, to `{ success: true, response: <what the callback returned> }`; it resolves to
+// undefined when the page has no session, and rejects on an HTTP error (Chainlit toasts those
+// too) or a network error. A callback exception is only logged by Chainlit (still success), so a
+// callback reports a failure by returning `{ "error": "message" }`; the gallery toasts it.
+// `callAction` is bound to the session of the render that supplied it, so it is passed in as a
+// prop on every render (like `apiClient`), never read from the cached closure.
+
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { Dialog, DialogPortal } from '@/components/ui/dialog';
+import {
+  ArrowUp,
+  Check,
+  ChevronLeft,
+  ChevronRight,
+  Copy,
+  Download,
+  GitBranch,
+  ImageOff,
+  Info,
+  LoaderCircle,
+  Maximize2,
+  Pencil,
+  Shuffle,
+  TriangleAlert,
+  X
+} from 'lucide-react';
+import { toast } from 'sonner';
+
+const CACHE_KEY = '__imagechat_ImageGallery_v2';
+const INFO_PREF_KEY = 'imagechat.gallery.info';
+
+function defineImageGallery() {
+  const GAP = 6;
+  const STATUSES = ['pending', 'ready', 'failed'];
+
+  // ---------------------------------------------------------------- helpers
+
+  function statusOf(img) {
+    return STATUSES.includes(img.status) ? img.status : 'pending';
+  }
+
+  function sizeOf(img) {
+    let w = Number(img.width);
+    let h = Number(img.height);
+    if (!(w > 0 && h > 0) && typeof img.size === 'string') {
+      const m = /^(\d+)\s*[x×]\s*(\d+)$/.exec(img.size.trim());
+      if (m) {
+        w = Number(m[1]);
+        h = Number(m[2]);
+      }
+    }
+    return w > 0 && h > 0 ? { w, h } : { w: 1024, h: 1024 };
+  }
+
+  function ratioOf(img) {
+    const { w, h } = sizeOf(img);
+    return Math.min(5, Math.max(0.2, w / h));
+  }
+
+  function apiBase(api) {
+    try {
+      if (api && api.httpEndpoint) {
+        const u = new URL(api.httpEndpoint, window.location.href);
+        if (u.origin === window.location.origin) return u.pathname.replace(/\/+$/, '');
+      }
+    } catch (e) {
+      // fall through
+    }
+    return '';
+  }
+
+  function imageUrl(base, id, format) {
+    return `${base}/api/images/${encodeURIComponent(id)}?format=${format}`;
+  }
+
+  function downloadName(img, format) {
+    const raw = String(img.filename || `image-${String(img.id).slice(0, 8)}`);
+    const clean = raw.replace(/[\\/:*?"<>|\u0000-\u001f]+/g, '-').replace(/\.(png|jpe?g)$/i, '');
+    return `${clean || 'image'}.${format}`;
+  }
+
+  function fmtCost(v) {
+    if (v === null || v === undefined || v === '' || !isFinite(Number(v))) return null;
+    return `$${Number(v).toFixed(3)}`;
+  }
+
+  function fmtElapsed(ms) {
+    if (ms === null || ms === undefined || ms === '' || !isFinite(Number(ms))) return null;
+    const s = Number(ms) / 1000;
+    if (s < 60) return `${s.toFixed(1)} s`;
+    const m = Math.floor(s / 60);
+    return `${m} min ${Math.round(s - m * 60)} s`;
+  }
+
+  function fmtSize(img) {
+    if (img.size) return String(img.size).replace(/\s*[x×]\s*/, ' × ');
+    const { w, h } = sizeOf(img);
+    return `${w} × ${h}`;
+  }
+
+  function cap(s) {
+    return s ? String(s).charAt(0).toUpperCase() + String(s).slice(1) : s;
+  }
+
+  function readInfoPref() {
+    try {
+      return window.localStorage.getItem(INFO_PREF_KEY) === '1';
+    } catch (e) {
+      return false;
+    }
+  }
+
+  function writeInfoPref(on) {
+    try {
+      window.localStorage.setItem(INFO_PREF_KEY, on ? '1' : '0');
+    } catch (e) {
+      // private mode: not remembered
+    }
+  }
+
+  async function copyText(text) {
+    try {
+      if (navigator.clipboard && window.isSecureContext) {
+        await navigator.clipboard.writeText(text);
+        return true;
+      }
+    } catch (e) {
+      // fall back below
+    }
+    // Plain-http deployments have no navigator.clipboard. Put the textarea inside the dialog
+    // when one is open, so the viewer's focus trap leaves it alone.
+    const active = document.activeElement;
+    const host = (active && active.closest && active.closest('[role="dialog"]')) || document.body;
+    const ta = document.createElement('textarea');
+    ta.value = text;
+    ta.setAttribute('readonly', '');
+    ta.style.cssText = 'position:fixed;top:0;left:0;opacity:0;pointer-events:none;';
+    host.appendChild(ta);
+    ta.select();
+    let ok = false;
+    try {
+      ok = document.execCommand('copy');
+    } catch (e) {
+      ok = false;
+    }
+    ta.remove();
+    if (active && active.focus) active.focus();
+    return ok;
+  }
+
+  function useCopy() {
+    const [copied, setCopied] = useState(null);
+    const timer = useRef(0);
+    useEffect(() => () => clearTimeout(timer.current), []);
+    const copy = useCallback(async (text, key) => {
+      const ok = await copyText(text || '');
+      if (!ok) {
+        toast.error('Could not copy to the clipboard');
+        return;
+      }
+      setCopied(key);
+      clearTimeout(timer.current);
+      timer.current = setTimeout(() => setCopied(null), 1600);
+    }, []);
+    return [copied, copy];
+  }
+
+  // ---------------------------------------------------------------- actions
+
+  function isTyping(el) {
+    return !!el && (el.tagName === 'INPUT' || el.tagName === 'TEXTAREA' || el.isContentEditable);
+  }
+
+  function errorText(err) {
+    if (!err) return 'Something went wrong. Please try again.';
+    if (typeof err === 'string') return err;
+    // Chainlit's ClientError: statusText in `message`, the server's detail in `detail`.
+    if (typeof err.status === 'number') {
+      const detail = typeof err.detail === 'string' && err.detail.trim() ? err.detail : '';
+      return detail || err.message || `The server answered ${err.status}.`;
+    }
+    if (err.name === 'TypeError' && /fetch|network/i.test(String(err.message))) {
+      return 'The server could not be reached. Check your connection and try again.';
+    }
+    return err.message ? String(err.message) : String(err);
+  }
+
+  // One call to the app's action callback; resolves to what the callback returned, rejects with
+  // a message fit for a toast.
+  async function invokeAction(call, name, payload) {
+    if (typeof call !== 'function') throw new Error('Actions are not available on this page.');
+    const res = await call({ name, payload });
+    if (res === undefined || res === null) {
+      throw new Error('Not connected to the server. Reload the page and try again.');
+    }
+    if (res.success === false) throw new Error('The server could not run this action.');
+    const r = res.response;
+    if (r && typeof r === 'object' && r.error) throw new Error(String(r.error));
+    return r;
+  }
+
+  function failToast(title, err, retry) {
+    toast.error(title, {
+      description: errorText(err),
+      action: retry ? { label: 'Try again', onClick: retry } : undefined
+    });
+  }
+
+  // Rows of tiles: every tile keeps its own aspect ratio, tiles in a row share one height.
+  function layout(images, width) {
+    const n = images.length;
+    if (!n || width <= 0) return [];
+    const W = Math.floor(width);
+    if (n === 1) {
+      const a = ratioOf(images[0]);
+      const w = Math.floor(Math.min(W, 512, 512 * a));
+      return [[{ img: images[0], w, h: Math.floor(w / a) }]];
+    }
+    let cols;
+    let maxH;
+    if (n === 2) {
+      cols = 2;
+      maxH = 340;
+    } else if (n <= 4) {
+      cols = 2;
+      maxH = 300;
+    } else {
+      cols = W < 480 ? 2 : n === 5 || n === 6 || n === 9 || W < 640 ? 3 : 4;
+      maxH = 220;
+    }
+    const rowCount = Math.ceil(n / cols);
+    const base = Math.floor(n / rowCount);
+    const extra = n % rowCount;
+    const rows = [];
+    let i = 0;
+    let firstH = Infinity;
+    for (let r = 0; r < rowCount; r++) {
+      const k = base + (r < extra ? 1 : 0);
+      const items = images.slice(i, i + k);
+      i += k;
+      const ratios = items.map(ratioOf);
+      const sum = ratios.reduce((s, a) => s + a, 0);
+      let h = Math.min(maxH, (W - GAP * (k - 1)) / sum);
+      if (r === 0) firstH = h;
+      else h = Math.min(h, firstH);
+      h = Math.floor(h);
+      rows.push(items.map((img, j) => ({ img, w: Math.floor(ratios[j] * h), h })));
+    }
+    return rows;
+  }
+
+  function toolbarLevel(w) {
+    if (w >= 236) return 'full';
+    if (w >= 190) return 'mid';
+    if (w >= 150) return 'mini';
+    return 'tiny';
+  }
+
+  // ---------------------------------------------------------------- gallery tiles
+
+  // Variations, with a pending state while the action runs: aria-disabled (not `disabled`), so a
+  // keyboard user's focus stays on the button.
+  function VariationsButton({ className, busy, onClick, tip, label }) {
+    return (
+      <button
+        type="button"
+        className={className}
+        data-testid="image-variations"
+        aria-label={busy ? 'Making variations…' : 'Variations'}
+        aria-disabled={busy ? 'true' : undefined}
+        aria-busy={busy ? 'true' : undefined}
+        data-busy={busy ? 'true' : undefined}
+        data-tip={busy ? 'Making variations…' : tip}
+        onClick={() => {
+          if (!busy) onClick();
+        }}
+      >
+        {busy ? (
+          <LoaderCircle className="icg-spin" aria-hidden="true" />
+        ) : (
+          <Shuffle aria-hidden="true" />
+        )}
+        {label && <span>{label}</span>}
+      </button>
+    );
+  }
+
+  // Two pills: the file actions top right, the actions that make new images bottom left (that one
+  // stays visible while its variations are being made).
+  function Toolbar({ img, base, level, onOpen, copied, onCopy, busy, onVariations }) {
+    const labels = level === 'full';
+    const showCopy = level !== 'tiny';
+    const showInfo = level === 'full' || level === 'mid';
+    const showJpg = level !== 'tiny';
+    return (
+      <div className="icg-toolbar" data-testid="image-toolbar" data-level={level}>
+        <div className="icg-tgroup icg-tgroup-top">
+          <button
+            type="button"
+            className="icg-tbtn"
+            data-testid="image-open-fullscreen"
+            aria-label="View full screen"
+            data-tip="Full screen"
+            onClick={() => onOpen(img.id, null)}
+          >
+            <Maximize2 aria-hidden="true" />
+          </button>
+          <a
+            className="icg-tbtn icg-tbtn-text"
+            data-testid="image-download-png"
+            href={imageUrl(base, img.id, 'png')}
+            download={downloadName(img, 'png')}
+            aria-label="Download PNG"
+            data-tip="Download PNG"
+          >
+            {labels && <Download aria-hidden="true" />}
+            <span>PNG</span>
+          </a>
+          {showJpg && (
+            <a
+              className="icg-tbtn icg-tbtn-text"
+              data-testid="image-download-jpg"
+              href={imageUrl(base, img.id, 'jpg')}
+              download={downloadName(img, 'jpg')}
+              aria-label="Download JPG"
+              data-tip="Download JPG"
+            >
+              {labels && <Download aria-hidden="true" />}
+              <span>JPG</span>
+            </a>
+          )}
+          {showCopy && (
+            <button
+              type="button"
+              className="icg-tbtn"
+              data-testid="image-copy-prompt"
+              aria-label="Copy prompt"
+              data-tip={copied ? 'Copied' : 'Copy prompt'}
+              data-copied={copied ? 'true' : undefined}
+              onClick={() => onCopy(img.prompt || '', `tile:${img.id}`)}
+            >
+              {copied ? <Check aria-hidden="true" /> : <Copy aria-hidden="true" />}
+            </button>
+          )}
+          {showInfo && (
+            <button
+              type="button"
+              className="icg-tbtn"
+              data-testid="image-info-toggle"
+              aria-label="Image details"
+              data-tip="Details"
+              onClick={() => onOpen(img.id, true)}
+            >
+              <Info aria-hidden="true" />
+            </button>
+          )}
+          {copied && (
+            <span className="icg-copied" role="status">
+              <Check aria-hidden="true" /> Copied
+            </span>
+          )}
+        </div>
+        <div className="icg-tgroup icg-tgroup-bottom" data-busy={busy ? 'true' : undefined}>
+          <VariationsButton
+            className="icg-tbtn"
+            busy={busy}
+            tip="Variations"
+            onClick={() => onVariations(img.id)}
+          />
+          <button
+            type="button"
+            className="icg-tbtn"
+            data-testid="image-edit"
+            aria-label="Edit"
+            data-tip="Edit"
+            onClick={() => onOpen(img.id, null, true)}
+          >
+            <Pencil aria-hidden="true" />
+          </button>
+        </div>
+      </div>
+    );
+  }
+
+  function Tile({ cell, base, onOpen, copied, onCopy, busy, onVariations }) {
+    const { img, w, h } = cell;
+    const status = statusOf(img);
+    const prompt = img.prompt || '';
+    const small = w < 150 || h < 120;
+    let label;
+    if (status === 'ready') label = `Open image: ${prompt}`;
+    else if (status === 'pending') label = `Creating image: ${prompt}`;
+    else label = `Image could not be created: ${img.error || 'unknown error'}. Prompt: ${prompt}`;
+    return (
+      <div
+        className={`icg-tile icg-tile-${status}`}
+        style={{ width: `${w}px`, height: `${h}px` }}
+        data-image-id={img.id || undefined}
+      >
+        <button
+          type="button"
+          className="icg-thumb"
+          data-testid="image-thumbnail"
+          data-status={status}
+          data-image-id={img.id || undefined}
+          aria-label={label}
+          aria-disabled={status === 'ready' ? undefined : 'true'}
+          title={status === 'failed' ? img.error || undefined : undefined}
+          onClick={() => {
+            if (status === 'ready') onOpen(img.id, null);
+          }}
+        >
+          {status === 'ready' &&
+            (img.thumb ? (
+              <img src={img.thumb} alt={prompt || 'Generated image'} draggable={false} />
+            ) : (
+              <span className="icg-tile-body">
+                <ImageOff aria-hidden="true" />
+              </span>
+            ))}
+          {status === 'pending' && (
+            <span className="icg-tile-body">
+              <LoaderCircle className="icg-spin" aria-hidden="true" />
+              {w >= 96 && (
+                <span className="icg-tile-caption">{small ? 'Creating…' : 'Creating image…'}</span>
+              )}
+            </span>
+          )}
+          {status === 'failed' && (
+            <span className="icg-tile-body">
+              <TriangleAlert className="icg-failed-icon" aria-hidden="true" />
+              {small ? (
+                <span className="icg-tile-caption">Failed</span>
+              ) : (
+                <span className="icg-tile-title">Couldn’t create this image</span>
+              )}
+              {!small && img.error && <span className="icg-tile-error">{img.error}</span>}
+            </span>
+          )}
+        </button>
+        {status === 'ready' && (
+          <Toolbar
+            img={img}
+            base={base}
+            level={toolbarLevel(w)}
+            onOpen={onOpen}
+            copied={copied === `tile:${img.id}`}
+            onCopy={onCopy}
+            busy={busy}
+            onVariations={onVariations}
+          />
+        )}
+      </div>
+    );
+  }
+
+  // ---------------------------------------------------------------- viewer
+
+  function useElementSize(ref) {
+    const [size, setSize] = useState({ w: 0, h: 0 });
+    useLayoutEffect(() => {
+      const el = ref.current;
+      if (!el) return undefined;
+      const measure = () => {
+        const r = el.getBoundingClientRect();
+        setSize((s) => (s.w === r.width && s.h === r.height ? s : { w: r.width, h: r.height }));
+      };
+      measure();
+      const ro = new ResizeObserver(measure);
+      ro.observe(el);
+      return () => ro.disconnect();
+    }, [ref]);
+    return size;
+  }
+
+  function InfoPanel({ img, images, onNavigate, onHide, copied, onCopy }) {
+    const parent = img.parent_id ? images.find((x) => x.id === String(img.parent_id)) : null;
+    const lineage =
+      typeof img.lineage === 'string' && img.lineage.trim() ? cap(img.lineage.trim()) : 'Edited from';
+    const facts = [
+      ['Model', img.model],
+      ['Size', fmtSize(img)],
+      ['Quality', cap(img.quality)],
+      ['Style', cap(img.style)],
+      ['Cost', fmtCost(img.cost)],
+      ['Time', fmtElapsed(img.elapsed_ms)]
+    ].filter(([, v]) => v !== null && v !== undefined && v !== '');
+    const revised =
+      img.revised_prompt && String(img.revised_prompt).trim() !== String(img.prompt || '').trim()
+        ? img.revised_prompt
+        : null;
+    return (
+      <aside className="icg-panel" data-testid="image-info" aria-label="Image details">
+        <div className="icg-panel-head">
+          <h2>Details</h2>
+          <button
+            type="button"
+            className="icg-vbtn icg-vbtn-sm"
+            aria-label="Hide details"
+            onClick={onHide}
+          >
+            <X aria-hidden="true" />
+          </button>
+        </div>
+        <section className="icg-panel-section">
+          <div className="icg-panel-label">
+            <span>Prompt</span>
+            <button
+              type="button"
+              className="icg-chip"
+              data-testid="image-copy-prompt"
+              onClick={() => onCopy(img.prompt || '', `panel:${img.id}`)}
+            >
+              {copied === `panel:${img.id}` ? (
+                <>
+                  <Check aria-hidden="true" /> <span role="status">Copied</span>
+                </>
+              ) : (
+                <>
+                  <Copy aria-hidden="true" /> Copy
+                </>
+              )}
+            </button>
+          </div>
+          <p className="icg-panel-text" data-testid="image-prompt">
+            {img.prompt || '—'}
+          </p>
+        </section>
+        {revised && (
+          <section className="icg-panel-section">
+            <div className="icg-panel-label">
+              <span>Revised prompt</span>
+            </div>
+            <p className="icg-panel-text icg-panel-muted" data-testid="image-revised-prompt">
+              {revised}
+            </p>
+          </section>
+        )}
+        {facts.length > 0 && (
+          <dl className="icg-facts">
+            {facts.map(([k, v]) => (
+              <div key={k} className="icg-fact">
+                <dt>{k}</dt>
+                <dd>{v}</dd>
+              </div>
+            ))}
+          </dl>
+        )}
+        {img.parent_id && (
+          <section className="icg-panel-section" data-testid="image-lineage">
+            <div className="icg-panel-label">
+              <span>Lineage</span>
+            </div>
+            {parent && statusOf(parent) === 'ready' ? (
+              <button type="button" className="icg-lineage" onClick={() => onNavigate(parent.id)}>
+                {parent.thumb ? <img src={parent.thumb} alt="" /> : <GitBranch aria-hidden="true" />}
+                <span>
+                  {lineage} <strong>{parent.prompt || 'an earlier image'}</strong>
+                </span>
+              </button>
+            ) : (
+              <div className="icg-lineage icg-lineage-static">
+                <GitBranch aria-hidden="true" />
+                <span>
+                  {lineage} an earlier image{' '}
+                  <code title={String(img.parent_id)}>{String(img.parent_id).slice(0, 8)}</code>
+                </span>
+              </div>
+            )}
+          </section>
+        )}
+      </aside>
+    );
+  }
+
+  // The edit form: a bar at the bottom of the viewer's image area.
+  function EditBar({ inputRef, value, onChange, onSubmit, onCancel }) {
+    const empty = !value.trim();
+    return (
+      <div className="icg-editbar-wrap">
+        <form
+          className="icg-editbar"
+          data-testid="image-edit-form"
+          aria-label="Edit this image"
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (!empty) onSubmit(value.trim());
+          }}
+        >
+          <Pencil className="icg-editbar-icon" aria-hidden="true" />
+          <input
+            ref={inputRef}
+            type="text"
+            className="icg-editbar-input"
+            data-testid="image-edit-prompt"
+            value={value}
+            onChange={(e) => onChange(e.target.value)}
+            placeholder="Describe the change, e.g. make it brighter"
+            aria-label="Describe the change"
+            autoComplete="off"
+            enterKeyHint="send"
+            maxLength={2000}
+          />
+          <button
+            type="button"
+            className="icg-editbar-cancel"
+            data-testid="image-edit-cancel"
+            aria-label="Cancel edit"
+            onClick={onCancel}
+          >
+            <X aria-hidden="true" />
+            <span>Cancel</span>
+          </button>
+          <button
+            type="submit"
+            className="icg-editbar-submit"
+            data-testid="image-edit-submit"
+            aria-label="Apply edit"
+            disabled={empty}
+          >
+            <span>Apply</span>
+            <ArrowUp aria-hidden="true" />
+          </button>
+        </form>
+        <p className="icg-editbar-hint" aria-hidden="true">
+          <kbd>Enter</kbd> to apply <span>·</span> <kbd>Esc</kbd> to cancel
+        </p>
+      </div>
+    );
+  }
+
+  function Viewer({
+    images,
+    list,
+    id,
+    info,
+    editing,
+    busy,
+    base,
+    onNavigate,
+    onToggleInfo,
+    onSetEditing,
+    onVariations,
+    onEdit,
+    onClose
+  }) {
+    const rootRef = useRef(null);
+    const stageRef = useRef(null);
+    const inputRef = useRef(null);
+    const editBtnRef = useRef(null);
+    const stage = useElementSize(stageRef);
+    const [loaded, setLoaded] = useState({});
+    const [broken, setBroken] = useState({});
+    const [draft, setDraft] = useState('');
+    const [copied, onCopy] = useCopy();
+    const touch = useRef(null);
+
+    const index = Math.max(
+      0,
+      list.findIndex((x) => x.id === id)
+    );
+    const img = list[index];
+    const many = list.length > 1;
+    const isBusy = !!(img && busy[img.id]);
+
+    const go = useCallback(
+      (delta) => {
+        if (list.length < 2) return;
+        const next = list[(index + delta + list.length) % list.length];
+        onNavigate(next.id);
+      },
+      [list, index, onNavigate]
+    );
+
+    // Latest handlers and state for the document listeners, bound once.
+    const handlers = useRef({});
+    handlers.current = {
+      go,
+      onClose,
+      onToggleInfo,
+      editing,
+      startEdit: () => {
+        if (editing && inputRef.current) inputRef.current.focus({ preventScroll: true });
+        else onSetEditing(true);
+      },
+      cancelEdit: () => onSetEditing(false),
+      variations: () => {
+        if (img && !isBusy) onVariations(img.id);
+      }
+    };
+
+    useEffect(() => {
+      const root = rootRef.current;
+      if (root) root.focus({ preventScroll: true });
+      const onKey = (e) => {
+        const h = handlers.current;
+        const typing = isTyping(e.target);
+        const plain = !e.ctrlKey && !e.metaKey && !e.altKey && !e.isComposing;
+        if (e.key === 'Escape') {
+          e.preventDefault();
+          e.stopPropagation();
+          if (h.editing) h.cancelEdit(); // the form first, the viewer on the next Escape
+          else h.onClose();
+        } else if (e.key === 'ArrowRight' || e.key === 'ArrowLeft') {
+          if (typing || e.altKey || e.ctrlKey || e.metaKey) return;
+          e.preventDefault();
+          e.stopPropagation();
+          h.go(e.key === 'ArrowRight' ? 1 : -1);
+        } else if ((e.key === 'i' || e.key === 'I') && plain && !typing) {
+          e.preventDefault();
+          h.onToggleInfo();
+        } else if ((e.key === 'v' || e.key === 'V') && plain && !typing) {
+          e.preventDefault();
+          h.variations();
+        } else if ((e.key === 'e' || e.key === 'E') && plain && !typing) {
+          e.preventDefault(); // no "e" in the input it focuses
+          h.startEdit();
+        } else if (e.key === 'Tab') {
+          const r = rootRef.current;
+          if (!r) return;
+          const items = Array.from(
+            r.querySelectorAll(
+              'button:not([disabled]), a[href], input:not([disabled]), [tabindex]:not([tabindex="-1"])'
+            )
+          ).filter((el) => el.offsetParent !== null || el.getClientRects().length > 0);
+          if (!items.length) {
+            e.preventDefault();
+            return;
+          }
+          const first = items[0];
+          const last = items[items.length - 1];
+          const active = document.activeElement;
+          if (e.shiftKey && (active === first || active === r || !r.contains(active))) {
+            e.preventDefault();
+            last.focus();
+          } else if (!e.shiftKey && (active === last || !r.contains(active))) {
+            e.preventDefault();
+            first.focus();
+          }
+        }
+      };
+      const onFocusIn = (e) => {
+        const r = rootRef.current;
+        if (r && !r.contains(e.target)) r.focus({ preventScroll: true });
+      };
+      document.addEventListener('keydown', onKey, true);
+      document.addEventListener('focusin', onFocusIn);
+      return () => {
+        document.removeEventListener('keydown', onKey, true);
+        document.removeEventListener('focusin', onFocusIn);
+      };
+    }, []);
+
+    // The form takes the focus when it opens (after the effect above on mount) and gives it to
+    // the Edit button when it closes.
+    const wasEditing = useRef(false);
+    useEffect(() => {
+      if (editing && inputRef.current) {
+        inputRef.current.focus({ preventScroll: true });
+      } else if (!editing && wasEditing.current) {
+        const r = rootRef.current;
+        const active = document.activeElement;
+        if (editBtnRef.current && (!active || active === document.body || active === r)) {
+          editBtnRef.current.focus({ preventScroll: true });
+        }
+      }
+      wasEditing.current = editing;
+    }, [editing]);
+
+    // Once the shown image is in, warm the cache for its neighbours.
+    useEffect(() => {
+      if (!img || !loaded[img.id] || list.length < 2) return;
+      const around = [list[(index + 1) % list.length], list[(index - 1 + list.length) % list.length]];
+      around.forEach((x) => {
+        if (x && !loaded[x.id]) {
+          const pre = new window.Image();
+          pre.src = imageUrl(base, x.id, 'png');
+        }
+      });
+    }, [img, loaded, list, index, base]);
+
+    if (!img) return null;
+
+    const { w: fullW, h: fullH } = sizeOf(img);
+    const narrow = stage.w > 0 && stage.w < 640;
+    const padX = narrow ? 12 : 76;
+    const padTop = narrow ? 60 : 68;
+    let padBottom = narrow ? (many ? 72 : 16) : 28;
+    if (editing) padBottom = narrow ? 132 : 112; // room for the edit bar (the nav hides on phones)
+    const availW = Math.max(40, stage.w - padX * 2);
+    const availH = Math.max(40, stage.h - padTop - padBottom);
+    const scale = Math.min(availW / fullW, availH / fullH, 1);
+    const frameW = Math.max(1, Math.floor(fullW * scale));
+    const frameH = Math.max(1, Math.floor(fullH * scale));
+    const isLoaded = !!loaded[img.id];
+    const isBroken = !!broken[img.id];
+
+    const onStageClick = (e) => {
+      if (e.target.closest('button, a, input, .icg-frame, .icg-panel, .icg-editbar-wrap')) return;
+      if (editing) onSetEditing(false);
+      else onClose();
+    };
+
+    const onTouchStart = (e) => {
+      if (e.touches.length !== 1) return;
+      touch.current = { x: e.touches[0].clientX, y: e.touches[0].clientY };
+    };
+    const onTouchEnd = (e) => {
+      const start = touch.current;
+      touch.current = null;
+      if (!start || !e.changedTouches.length) return;
+      const dx = e.changedTouches[0].clientX - start.x;
+      const dy = e.changedTouches[0].clientY - start.y;
+      if (Math.abs(dx) > 50 && Math.abs(dx) > Math.abs(dy) * 1.5) go(dx < 0 ? 1 : -1);
+    };
+
+    return (
+      <div
+        ref={rootRef}
+        className="icg-viewer"
+        data-testid="image-fullscreen"
+        data-image-id={img.id}
+        data-info={info ? 'open' : 'closed'}
+        data-editing={editing ? 'true' : undefined}
+        role="dialog"
+        aria-modal="true"
+        aria-label={`Image viewer: ${img.prompt || 'image'}`}
+        tabIndex={-1}
+      >
+        <div className="icg-viewer-main">
+          <div
+            ref={stageRef}
+            className="icg-stage"
+            onClick={onStageClick}
+            onTouchStart={onTouchStart}
+            onTouchEnd={onTouchEnd}
+          >
+            <div className="icg-topbar">
+              <div className="icg-topbar-title">
+                {many && (
+                  <span className="icg-counter" aria-live="polite">
+                    {index + 1} / {list.length}
+                  </span>
+                )}
+                <span className="icg-topbar-prompt" title={img.prompt || ''}>
+                  {img.prompt}
+                </span>
+              </div>
+              <div className="icg-topbar-actions">
+                <VariationsButton
+                  className="icg-vbtn icg-vbtn-text icg-vbtn-make"
+                  busy={isBusy}
+                  tip="Variations (v)"
+                  label="Variations"
+                  onClick={() => onVariations(img.id)}
+                />
+                <button
+                  ref={editBtnRef}
+                  type="button"
+                  className="icg-vbtn icg-vbtn-text icg-vbtn-make"
+                  data-testid="image-edit"
+                  aria-label="Edit"
+                  aria-expanded={editing ? 'true' : 'false'}
+                  aria-pressed={editing ? 'true' : 'false'}
+                  data-tip="Edit (e)"
+                  onClick={() => onSetEditing(!editing)}
+                >
+                  <Pencil aria-hidden="true" />
+                  <span>Edit</span>
+                </button>
+                <span className="icg-topbar-sep" aria-hidden="true" />
+                <a
+                  className="icg-vbtn icg-vbtn-text"
+                  data-testid="image-download-png"
+                  href={imageUrl(base, img.id, 'png')}
+                  download={downloadName(img, 'png')}
+                  aria-label="Download PNG"
+                  data-tip="Download PNG"
+                >
+                  <Download aria-hidden="true" />
+                  <span>PNG</span>
+                </a>
+                <a
+                  className="icg-vbtn icg-vbtn-text"
+                  data-testid="image-download-jpg"
+                  href={imageUrl(base, img.id, 'jpg')}
+                  download={downloadName(img, 'jpg')}
+                  aria-label="Download JPG"
+                  data-tip="Download JPG"
+                >
+                  <Download aria-hidden="true" />
+                  <span>JPG</span>
+                </a>
+                <button
+                  type="button"
+                  className="icg-vbtn"
+                  data-testid="image-info-toggle"
+                  aria-label={info ? 'Hide details' : 'Show details'}
+                  aria-pressed={info ? 'true' : 'false'}
+                  data-tip="Details (i)"
+                  onClick={onToggleInfo}
+                >
+                  <Info aria-hidden="true" />
+                </button>
+                <button
+                  type="button"
+                  className="icg-vbtn"
+                  data-testid="image-fullscreen-close"
+                  aria-label="Close"
+                  data-tip="Close (Esc)"
+                  onClick={onClose}
+                >
+                  <X aria-hidden="true" />
+                </button>
+              </div>
+            </div>
+
+            {stage.w > 0 && (
+              <div
+                key={img.id}
+                className="icg-frame"
+                style={{ width: `${frameW}px`, height: `${frameH}px`, marginTop: `${padTop}px`, marginBottom: `${padBottom}px` }}
+              >
+                {img.thumb && (
+                  <img
+                    className={`icg-frame-thumb${isLoaded ? ' is-hidden' : ''}`}
+                    src={img.thumb}
+                    alt=""
+                    aria-hidden="true"
+                    draggable={false}
+                  />
+                )}
+                <img
+                  className={`icg-frame-full${isLoaded ? ' is-loaded' : ''}`}
+                  data-testid="image-full"
+                  src={imageUrl(base, img.id, 'png')}
+                  alt={img.prompt || 'Generated image'}
+                  decoding="async"
+                  draggable={false}
+                  onLoad={() => setLoaded((s) => ({ ...s, [img.id]: true }))}
+                  onError={() => setBroken((s) => ({ ...s, [img.id]: true }))}
+                />
+                {!isLoaded && !isBroken && (
+                  <span className="icg-frame-spinner" aria-label="Loading full image" role="status">
+                    <LoaderCircle className="icg-spin" aria-hidden="true" />
+                  </span>
+                )}
+                {isBroken && (
+                  <span className="icg-frame-error" role="alert">
+                    <ImageOff aria-hidden="true" /> Couldn’t load the full image
+                  </span>
+                )}
+              </div>
+            )}
+
+            {editing && (
+              <EditBar
+                inputRef={inputRef}
+                value={draft}
+                onChange={setDraft}
+                onSubmit={(prompt) => onEdit(img.id, prompt)}
+                onCancel={() => onSetEditing(false)}
+              />
+            )}
+
+            {many && !(editing && narrow) && (
+              <>
+                <button
+                  type="button"
+                  className="icg-nav icg-nav-prev"
+                  data-testid="image-prev"
+                  aria-label="Previous image"
+                  onClick={() => go(-1)}
+                >
+                  <ChevronLeft aria-hidden="true" />
+                </button>
+                <button
+                  type="button"
+                  className="icg-nav icg-nav-next"
+                  data-testid="image-next"
+                  aria-label="Next image"
+                  onClick={() => go(1)}
+                >
+                  <ChevronRight aria-hidden="true" />
+                </button>
+              </>
+            )}
+          </div>
+          {info && (
+            <InfoPanel
+              img={img}
+              images={images}
+              onNavigate={onNavigate}
+              onHide={onToggleInfo}
+              copied={copied}
+              onCopy={onCopy}
+            />
+          )}
+        </div>
+      </div>
+    );
+  }
+
+  // ---------------------------------------------------------------- root
+
+  function ImageGallery({ data, api, callAction: call }) {
+    // An image may have no id yet (pending, or failed before it got one): it gets a key from its
+    // position, and only images with an id can be opened or downloaded.
+    const images = useMemo(
+      () =>
+        (Array.isArray(data && data.images) ? data.images : [])
+          .filter((x) => x && typeof x === 'object')
+          .map((x, i) => {
+            const hasId = x.id !== undefined && x.id !== null && x.id !== '';
+            const status = statusOf(x);
+            return {
+              ...x,
+              id: hasId ? String(x.id) : null,
+              status: status === 'ready' && !hasId ? 'pending' : status,
+              key: hasId ? `id:${x.id}` : `at:${i}`
+            };
+          }),
+      [data]
+    );
+    const summary = data && typeof data.summary === 'string' && data.summary.trim() ? data.summary : null;
+    const notes = (Array.isArray(data && data.notes) ? data.notes : []).filter(
+      (x) => typeof x === 'string' && x.trim()
+    );
+    const base = useMemo(() => apiBase(api), [api]);
+    const ready = useMemo(() => images.filter((x) => statusOf(x) === 'ready'), [images]);
+
+    const rootRef = useRef(null);
+    const gridRef = useRef(null);
+    const [width, setWidth] = useState(0);
+    useLayoutEffect(() => {
+      const el = gridRef.current;
+      if (!el) return undefined;
+      const measure = () => setWidth(Math.floor(el.getBoundingClientRect().width));
+      measure();
+      const ro = new ResizeObserver(measure);
+      ro.observe(el);
+      return () => ro.disconnect();
+    }, []);
+    const rows = useMemo(() => layout(images, width), [images, width]);
+
+    const [copied, onCopy] = useCopy();
+    const [viewer, setViewer] = useState(null); // { id, info, edit }
+    const restoreTo = useRef(null);
+
+    const open = useCallback((id, withInfo, withEdit) => {
+      const info = withInfo === null || withInfo === undefined ? readInfoPref() : withInfo;
+      setViewer({ id, info, edit: !!withEdit });
+    }, []);
+    const close = useCallback(() => {
+      setViewer((v) => {
+        if (v) restoreTo.current = v.id;
+        return null;
+      });
+    }, []);
+    const navigate = useCallback((id) => setViewer((v) => (v ? { ...v, id } : v)), []);
+    const setEditing = useCallback(
+      (on) => setViewer((v) => (v && v.edit !== !!on ? { ...v, edit: !!on } : v)),
+      []
+    );
+
+    // Actions. `call` is this render's callAction (bound to the current session).
+    const callRef = useRef(call);
+    callRef.current = call;
+    const [busy, setBusy] = useState({}); // image id -> variations pending
+    const busyIds = useRef(new Set());
+    const actions = useRef({});
+    actions.current.variations = async (id) => {
+      if (!id || busyIds.current.has(id)) return;
+      busyIds.current.add(id);
+      setBusy((b) => ({ ...b, [id]: true }));
+      try {
+        await invokeAction(callRef.current, 'image_variations', { image_id: id });
+      } catch (err) {
+        failToast('Couldn’t make variations', err, () => actions.current.variations(id));
+      } finally {
+        busyIds.current.delete(id);
+        setBusy((b) => {
+          const next = { ...b };
+          delete next[id];
+          return next;
+        });
+      }
+    };
+    actions.current.edit = (id, prompt) => {
+      if (!id || !prompt) return;
+      close(); // the new message shows up in the chat, behind the viewer
+      invokeAction(callRef.current, 'image_edit', { image_id: id, prompt }).catch((err) =>
+        failToast('Couldn’t edit the image', err, () => actions.current.edit(id, prompt))
+      );
+    };
+    const variations = useCallback((id) => actions.current.variations(id), []);
+    const edit = useCallback((id, prompt) => actions.current.edit(id, prompt), []);
+    const toggleInfo = useCallback(
+      () =>
+        setViewer((v) => {
+          if (!v) return v;
+          writeInfoPref(!v.info);
+          return { ...v, info: !v.info };
+        }),
+      []
+    );
+
+    // The shown image went away (or stopped being ready): close.
+    useEffect(() => {
+      if (viewer && !ready.some((x) => x.id === viewer.id)) setViewer(null);
+    }, [viewer, ready]);
+
+    // Focus goes back to the thumbnail of the image that was shown last.
+    useEffect(() => {
+      if (viewer || !restoreTo.current) return;
+      const id = restoreTo.current;
+      restoreTo.current = null;
+      const root = rootRef.current;
+      if (!root) return;
+      const thumb = Array.from(root.querySelectorAll('[data-testid="image-thumbnail"]')).find(
+        (el) => el.getAttribute('data-image-id') === String(id)
+      );
+      if (thumb) thumb.focus({ preventScroll: true });
+    }, [viewer]);
+
+    if (!images.length && !summary && !notes.length) return null;
+
+    return (
+      <div className="icg-gallery" data-testid="image-gallery" ref={rootRef}>
+        {summary && <div className="icg-summary">{summary}</div>}
+        <div className="icg-grid" ref={gridRef}>
+          {rows.map((row, r) => (
+            <div className="icg-row" key={r}>
+              {row.map((cell) => (
+                <Tile
+                  key={cell.img.key}
+                  cell={cell}
+                  base={base}
+                  onOpen={open}
+                  copied={copied}
+                  onCopy={onCopy}
+                  busy={!!(cell.img.id && busy[cell.img.id])}
+                  onVariations={variations}
+                />
+              ))}
+            </div>
+          ))}
+        </div>
+        {notes.length > 0 && (
+          <ul className="icg-notes">
+            {notes.map((note, i) => (
+              <li key={i}>
+                <Info aria-hidden="true" />
+                <span>{note}</span>
+              </li>
+            ))}
+          </ul>
+        )}
+        <Dialog open={!!viewer} onOpenChange={(o) => (o ? null : close())}>
+          <DialogPortal>
+            {viewer ? (
+              <Viewer
+                images={images}
+                list={ready}
+                id={viewer.id}
+                info={viewer.info}
+                editing={!!viewer.edit}
+                busy={busy}
+                base={base}
+                onNavigate={navigate}
+                onToggleInfo={toggleInfo}
+                onSetEditing={setEditing}
+                onVariations={variations}
+                onEdit={edit}
+                onClose={close}
+              />
+            ) : (
+              <span />
+            )}
+          </DialogPortal>
+        </Dialog>
+      </div>
+    );
+  }
+
+  return ImageGallery;
+}
+
+const ImageGalleryImpl = window[CACHE_KEY] || (window[CACHE_KEY] = defineImageGallery());
+
+export default (
+  <ImageGalleryImpl
+    data={props}
+    api={typeof apiClient === 'undefined' ? null : apiClient}
+    callAction={typeof callAction === 'undefined' ? null : callAction}
+  />
+);

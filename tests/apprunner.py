@@ -1,0 +1,152 @@
+"""Start the real app (`chainlit run app.py --headless`) as a subprocess for tests."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "test-artifacts"
+
+# Variables of the developer's shell that would change the app under test.
+_SCRUBBED = (
+    "OPENAI_API_KEY",
+    "OPENAI_BASE_URL",
+    "DEFAULT_CHAT_MODEL",
+    "DEFAULT_IMAGE_MODEL",
+    "DATABASE_URL",
+    "IMAGECHAT_MODELS_FILE",
+    "IMAGECHAT_DATA_DIR",
+    "ADMIN_USERNAME",
+    "ADMIN_PASSWORD",
+    "CHAINLIT_AUTH_SECRET",
+    "IMAGECHAT_LLM_TIMEOUT",
+)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class AppProcess:
+    """A running ImageChat server; `url` is its address, `log` what it printed so far."""
+
+    def __init__(self, env: dict[str, str], log_path: Path, cwd: Path = ROOT) -> None:
+        self.cwd = cwd
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.env = env
+        self.log_path = log_path
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def start(self, timeout: float = 60) -> None:
+        log = self.log_path.open("ab")
+        self.proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "chainlit",
+                "run",
+                "app.py",
+                "--headless",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+            ],
+            cwd=self.cwd,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"app exited early:\n{self.log}")
+            try:
+                if httpx.get(self.url + "/project/settings", timeout=1).status_code < 500:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.25)
+        raise RuntimeError(f"app did not start in {timeout}s:\n{self.log}")
+
+    @property
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+    def stop(self, sig: int = signal.SIGTERM) -> None:
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, sig)
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait(10)
+
+    def restart(self) -> None:
+        self.stop()
+        self.start()
+
+
+def app_env(data_dir: Path, **overrides: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in _SCRUBBED}
+    env.update(
+        {
+            "IMAGECHAT_DATA_DIR": str(data_dir),
+            "PYTHONUNBUFFERED": "1",
+            "CHAINLIT_TELEMETRY_ENABLED": "false",
+        }
+    )
+    env.update(overrides)
+    return env
+
+
+@contextmanager
+def running_app(data_dir: Path, name: str, **overrides: str) -> Iterator[AppProcess]:
+    ARTIFACTS.mkdir(exist_ok=True)
+    app = AppProcess(app_env(data_dir, **overrides), ARTIFACTS / f"app-{name}.log")
+    app.log_path.write_text("")
+    app.start()
+    try:
+        yield app
+    finally:
+        app.stop()
+
+
+def add_user(data_dir: Path, name: str, password: str) -> None:
+    """Add an ordinary user with the CLI (password on stdin), as an admin would."""
+    done = subprocess.run(
+        [sys.executable, "-m", "imagechat.cli", "users", "add", name],
+        input=password + "\n",
+        text=True,
+        capture_output=True,
+        cwd=ROOT,
+        env=app_env(data_dir),
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+
+
+def provider_env(server: Any, user: str, password: str, **extra: str) -> dict[str, str]:
+    """Environment for an app with `user` as admin, talking to a fake OpenAI `server`."""
+    return {
+        "ADMIN_USERNAME": user,
+        "ADMIN_PASSWORD": password,
+        "OPENAI_API_KEY": server.api_key,
+        "OPENAI_BASE_URL": server.base_url,
+        **extra,
+    }

@@ -1,0 +1,184 @@
+"""Image creation in a real browser against the fake OpenAI server."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from playwright.sync_api import Browser, Page, expect
+
+from tests.apprunner import ARTIFACTS, AppProcess, provider_env, running_app
+from tests.browser.chatpage import ChatPage
+from tests.fakes.openai_server import FakeOpenAI
+
+ADMIN = {"ADMIN_USERNAME": "alice", "ADMIN_PASSWORD": "correct horse battery staple"}
+THUMBS = '[data-testid="image-thumbnail"][data-status="ready"]'
+
+
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("images")
+
+
+@pytest.fixture(scope="module")
+def app(data_dir: Path, provider: FakeOpenAI) -> Iterator[AppProcess]:
+    env = provider_env(provider, ADMIN["ADMIN_USERNAME"], ADMIN["ADMIN_PASSWORD"])
+    with running_app(data_dir, "images", **env) as running:
+        yield running
+
+
+def login(page: Page, app: AppProcess) -> ChatPage:
+    return ChatPage(page, app.url).login(ADMIN["ADMIN_USERNAME"], ADMIN["ADMIN_PASSWORD"])
+
+
+def test_gear_toast_three_thumbnails_and_mapped_requests_then_resume_from_the_database(
+    page: Page, app: AppProcess, provider: FakeOpenAI, data_dir: Path
+) -> None:
+    provider.reset()
+    chat = login(page, app)
+    chat.set_image_creation(True, image_model="DALL·E 3")
+    provider.queue_tool_call(
+        "generate_image",
+        {
+            "prompt": "a lighthouse on a cliff at dusk",
+            "n": 3,
+            "size": "1792x1024",
+            "quality": "high",
+            "style": "watercolor",
+        },
+    )
+    provider.queue_text("Here are three lighthouses.")
+    chat.send("Generate 3 images of a lighthouse on a cliff at dusk, watercolor, high quality")
+    expect(page.locator(THUMBS)).to_have_count(3, timeout=30_000)
+    expect(chat.assistant_messages().filter(has_text="Here are three lighthouses.")).to_be_visible()
+    chat.wait_idle()
+    # the tool offered, then mapped onto DALL·E 3: three parallel n=1 requests, hd, b64
+    assert provider.requests_to("chat")[0].json["tools"][0]["function"]["name"] == "generate_image"
+    sent = [r.json for r in provider.requests_to("/v1/images/generations")]
+    assert len(sent) == 3
+    for body in sent:
+        assert body["model"] == "dall-e-3" and body["n"] == 1 and body["quality"] == "hd"
+        assert body["size"] == "1792x1024" and body["response_format"] == "b64_json"
+        assert "watercolor" in body["prompt"] and "style" not in body
+    expect(page.get_by_text("conversation total")).to_be_visible()
+    chat.screenshot("image-creation-three-thumbnails")
+    before = [page.locator(THUMBS).nth(i).get_attribute("data-image-id") for i in range(3)]
+
+    # Reload and resume: the same thumbnails, from the database
+    with sqlite3.connect(data_dir / "imagechat.db") as db:
+        (thread_id,) = db.execute("SELECT DISTINCT thread_id FROM images").fetchone()
+    page.reload()
+    chat.wait_ready()
+    chat.open(f"/thread/{thread_id}")
+    expect(page.locator(THUMBS)).to_have_count(3, timeout=20_000)
+    after = [page.locator(THUMBS).nth(i).get_attribute("data-image-id") for i in range(3)]
+    assert sorted(after) == sorted(before)
+
+    # The message element carries thumbnails and ids only, never the full-size base64.
+    with sqlite3.connect(data_dir / "imagechat.db") as db:
+        full = [row[0] for row in db.execute("SELECT data_b64 FROM images")]
+        props = [
+            row[0] for row in db.execute("SELECT props FROM elements WHERE name = 'ImageGallery'")
+        ]
+    assert len(full) == 3 and props
+    for raw in props:
+        blob = raw if isinstance(raw, str) else json.dumps(raw)
+        assert all(image[:2000] not in blob for image in full)
+        assert len(blob) < sum(len(image) for image in full) * 0.1
+        ids = {i["id"] for i in json.loads(blob)["images"]}
+        assert ids == set(before)
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_viewer_and_downloads_in_the_real_app(
+    browser: Browser, app: AppProcess, provider: FakeOpenAI, theme: str, tmp_path: Path
+) -> None:
+    provider.reset()
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 900}, accept_downloads=True, color_scheme=theme
+    )
+    context.add_init_script(f"localStorage.setItem('vite-ui-theme', '{theme}')")
+    page = context.new_page()
+    try:
+        chat = login(page, app)
+        chat.set_image_creation(True, image_model="GPT Image 1")
+        provider.queue_tool_call(
+            "generate_image",
+            {"prompt": "Sunset over mountains", "n": 2, "size": "1536x1024"},
+        )
+        provider.queue_text("Two sunsets, as asked.")
+        chat.send("two sunsets over mountains, landscape")
+        thumbs = page.locator(THUMBS)
+        expect(thumbs).to_have_count(2, timeout=30_000)
+        chat.wait_idle()
+        gallery = page.get_by_test_id("image-gallery").last
+        gallery.scroll_into_view_if_needed()
+        gallery.screenshot(path=str(ARTIFACTS / f"app-gallery-{theme}.png"))
+
+        # hover: the toolbar, and a PNG download of the original pixels named after the prompt
+        thumbs.first.hover()
+        toolbar = gallery.get_by_test_id("image-toolbar").first
+        expect(toolbar).to_be_visible()
+        gallery.screenshot(path=str(ARTIFACTS / f"app-gallery-toolbar-{theme}.png"))
+        with page.expect_download() as info:
+            toolbar.get_by_test_id("image-download-png").click()
+        png = info.value
+        assert png.suggested_filename == "sunset-over-mountains-1.png"
+        png_path = tmp_path / f"{theme}.png"
+        png.save_as(png_path)
+        with Image.open(png_path) as image:
+            assert image.format == "PNG" and image.size == (1536, 1024)
+
+        # click: the viewer at full resolution, JPG download there, Escape closes
+        thumbs.nth(1).click()
+        viewer = page.get_by_test_id("image-fullscreen")
+        expect(viewer).to_be_visible()
+        full = viewer.get_by_test_id("image-full")
+        page.wait_for_function(
+            "el => el.complete && el.naturalWidth === 1536", arg=full.element_handle()
+        )
+        # let the overlay and the full image finish fading in before the screenshot
+        page.wait_for_function(
+            "() => document.getAnimations().every(a => a.playState !== 'running')"
+        )
+        page.wait_for_timeout(300)
+        page.screenshot(path=str(ARTIFACTS / f"app-viewer-{theme}.png"))
+        with page.expect_download() as info:
+            viewer.get_by_test_id("image-download-jpg").click()
+        jpg = info.value
+        assert jpg.suggested_filename == "sunset-over-mountains-2.jpg"
+        jpg_path = tmp_path / f"{theme}.jpg"
+        jpg.save_as(jpg_path)
+        with Image.open(jpg_path) as image:
+            assert image.format == "JPEG" and image.size == (1536, 1024)
+        page.keyboard.press("Escape")
+        expect(viewer).to_have_count(0)
+    finally:
+        context.close()
+
+
+def test_stop_cancels_the_image_requests(page: Page, app: AppProcess, provider: FakeOpenAI) -> None:
+    provider.reset()
+    chat = login(page, app)
+    chat.set_image_creation(True, image_model="DALL·E 3")
+    provider.hang("images", times=None)  # the provider never answers on its own
+    provider.queue_tool_call("generate_image", {"prompt": "a slow painting", "n": 2})
+    chat.send("two slow paintings")
+    pending = page.locator('[data-testid="image-thumbnail"][data-status="pending"]')
+    expect(pending).to_have_count(2, timeout=30_000)
+    in_flight = provider.requests_to("/v1/images/generations")
+    assert len(in_flight) == 2 and all(r.status is None for r in in_flight)
+    page.locator("#stop-button").click()
+    expect(page.locator('[data-testid="image-thumbnail"][data-status="failed"]')).to_have_count(
+        2, timeout=15_000
+    )
+    expect(page.get_by_text("Stopped: ")).to_be_visible()
+    # the provider saw both requests go away (its hang ends only on a disconnect or a release)
+    page.wait_for_timeout(1500)
+    assert all(r.status is not None for r in provider.requests_to("/v1/images/generations"))
+    provider.clear_faults()
+    chat.ask("still with me?", "Fake reply to: still with me?")

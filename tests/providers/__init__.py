@@ -1,0 +1,1 @@
+import imagechat  # noqa: F401  (sets litellm's offline environment before any test imports litellm)

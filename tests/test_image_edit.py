@@ -1,0 +1,125 @@
+"""edit_image: argument checks, per-model plans, and real edit requests to the fake server."""
+
+from __future__ import annotations
+
+import base64
+import io
+import uuid
+from typing import Any
+
+import pytest
+from PIL import Image
+
+import imagechat.llm  # noqa: F401
+from imagechat.catalog import build_catalog
+from imagechat.errors import ModelRetry, UserFacingError
+from imagechat.image_params import parse_edit_args, plan_edit
+from imagechat.llm import Endpoint
+from imagechat.storage.images import ImageRecord
+from tests.fakes.openai_server import FakeOpenAI
+from tests.test_image_tool import GalleryRecorder
+from tools.image_edit import image_edit_tool
+from tools.image_generation import ImageToolConfig
+
+CATALOG = build_catalog(openai_key=True, environ={})
+ID = str(uuid.uuid4())
+
+
+def record(size: tuple[int, int] = (640, 480)) -> ImageRecord:
+    out = io.BytesIO()
+    Image.new("RGB", size, (20, 90, 160)).save(out, "PNG")
+    return ImageRecord(
+        id=ID,
+        user_id="u",
+        thread_id="t",
+        step_id="s",
+        mime="image/png",
+        width=size[0],
+        height=size[1],
+        thumb_b64=None,
+        thumb_mime=None,
+        prompt="a harbour at noon",
+        revised_prompt=None,
+        model="gpt-image-1",
+        params={},
+        cost=None,
+        created_at=None,
+        data_b64=base64.b64encode(out.getvalue()).decode(),
+    )
+
+
+@pytest.mark.parametrize(
+    ("raw", "needle"),
+    [
+        ({"prompt": "x"}, "image_ids"),
+        ({"image_ids": [], "prompt": "x"}, "image_ids"),
+        ({"image_ids": ["img-1"], "prompt": "x"}, "not an image id"),
+        ({"image_ids": [ID], "prompt": ""}, "Prompt must not be empty"),
+        ({"image_ids": [ID], "prompt": "x", "style": "watercolor"}, "into the prompt"),
+        ({"image_ids": [ID] * 17, "prompt": "x"}, "at most 16"),
+    ],
+)
+def test_bad_edit_arguments_go_back_to_the_model(raw: dict[str, Any], needle: str) -> None:
+    with pytest.raises(ModelRetry) as info:
+        parse_edit_args(raw)
+    assert needle in info.value.message
+    assert "generate_image" not in info.value.message
+
+
+def test_models_that_edit_get_edit_requests_others_regenerate_and_say_so() -> None:
+    edit, _ = parse_edit_args({"image_ids": [ID], "prompt": "add a red door", "n": 2})
+    gpt = plan_edit(edit, CATALOG.image_model("gpt-image-1"), "a harbour")
+    assert gpt.edits and gpt.plan.requests[0].kwargs == {
+        "prompt": "add a red door",
+        "n": 2,
+        "quality": "auto",
+    }
+    dalle3 = plan_edit(edit, CATALOG.image_model("dall-e-3"), "a harbour")
+    assert not dalle3.edits
+    assert "cannot edit images" in dalle3.plan.notes[0]
+    assert dalle3.plan.requests[0].kwargs["prompt"] == "a harbour. Change: add a red door"
+    assert len(dalle3.plan.requests) == 2  # one image per request
+
+
+@pytest.mark.parametrize("model_id", ["gpt-image-1", "gpt-image-1-mini", "dall-e-2"])
+async def test_edits_reach_the_fake_server_with_the_stored_image(
+    fake_openai: FakeOpenAI, model_id: str
+) -> None:
+    model = CATALOG.image_model(model_id)
+    config = ImageToolConfig(
+        model=model, endpoint=Endpoint(fake_openai.base_url, fake_openai.api_key, "OPENAI_API_KEY")
+    )
+    source = record()
+
+    async def lookup(image_id: str) -> ImageRecord | None:
+        return source if image_id == source.id else None
+
+    gallery = GalleryRecorder()
+    tool = image_edit_tool(config, gallery, lookup)
+    result = await tool.handler({"image_ids": [ID], "prompt": "add a red door"})
+    assert '"status": "ok"' in result and ID in result
+    (sent,) = fake_openai.requests_to("/v1/images/edits")
+    (image,) = [f for f in sent.files if f.field in ("image", "image[]")]
+    if model_id == "dall-e-2":
+        with Image.open(io.BytesIO(image.data)) as im:
+            assert im.size == (480, 480) and im.format == "PNG"  # square, as DALL·E 2 needs
+    else:
+        assert image.data == base64.b64decode(source.data_b64 or "")
+    assert gallery.stored[0]["parent_id"] == ID
+    assert gallery.stored[0]["lineage"] == "Edited from"
+
+
+async def test_an_id_outside_the_conversation_is_refused(fake_openai: FakeOpenAI) -> None:
+    config = ImageToolConfig(
+        model=CATALOG.image_model("gpt-image-1"),
+        endpoint=Endpoint(fake_openai.base_url, fake_openai.api_key, "OPENAI_API_KEY"),
+    )
+
+    async def lookup(_: str) -> ImageRecord | None:
+        return None
+
+    tool = image_edit_tool(config, GalleryRecorder(), lookup)
+    with pytest.raises(UserFacingError) as info:
+        await tool.handler({"image_ids": [ID], "prompt": "x"})
+    assert "not part of this conversation" in info.value.message
+    assert fake_openai.requests_to("/v1/images/edits") == []
