@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import psutil
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
@@ -31,7 +32,16 @@ _SCRUBBED = (
     "ADMIN_PASSWORD",
     "CHAINLIT_AUTH_SECRET",
     "IMAGECHAT_LLM_TIMEOUT",
+    "IMAGECHAT_MAX_TOOL_ROUNDS",
+    # The app under test talks only to 127.0.0.1; a proxy from the shell must not sit in between.
+    "HTTP_PROXY",
+    "HTTPS_PROXY",
+    "ALL_PROXY",
+    "http_proxy",
+    "https_proxy",
+    "all_proxy",
 )
+_LOOPBACK = "127.0.0.1,localhost,::1"
 
 
 def free_port() -> int:
@@ -52,37 +62,62 @@ class AppProcess:
         self.proc: subprocess.Popen[bytes] | None = None
 
     def start(self, timeout: float = 60) -> None:
-        log = self.log_path.open("ab")
-        self.proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "chainlit",
-                "run",
-                "app.py",
-                "--headless",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(self.port),
-            ],
-            cwd=self.cwd,
-            env=self.env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+        """Start the server and wait until this process (not another one) answers on its port."""
+        for _attempt in range(3):
+            if self._start_once(timeout):
+                return
+            # Another process took the port between free_port() and our bind: take a new one.
+            self.port = free_port()
+            self.url = f"http://127.0.0.1:{self.port}"
+        raise RuntimeError(f"app could not bind a free port:\n{self.log}")
+
+    def _start_once(self, timeout: float) -> bool:
+        with self.log_path.open("ab") as log:
+            self.proc = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "chainlit",
+                    "run",
+                    "app.py",
+                    "--headless",
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(self.port),
+                ],
+                cwd=self.cwd,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
+                if "address already in use" in self.log:
+                    return False
                 raise RuntimeError(f"app exited early:\n{self.log}")
-            try:
-                if httpx.get(self.url + "/project/settings", timeout=1).status_code < 500:
-                    return
-            except httpx.HTTPError:
-                pass
+            if self._listening():
+                try:
+                    if httpx.get(self.url + "/project/settings", timeout=1).status_code < 500:
+                        return True
+                except httpx.HTTPError:
+                    pass
             time.sleep(0.25)
         raise RuntimeError(f"app did not start in {timeout}s:\n{self.log}")
+
+    def _listening(self) -> bool:
+        """True once our own process listens on the port (so a stranger's answer never counts)."""
+        assert self.proc is not None
+        try:
+            sockets = psutil.Process(self.proc.pid).net_connections(kind="tcp")
+        except psutil.Error:
+            return False
+        return any(
+            c.status == psutil.CONN_LISTEN and c.laddr and c.laddr.port == self.port
+            for c in sockets
+        )
 
     @property
     def log(self) -> str:
@@ -109,6 +144,8 @@ def app_env(data_dir: Path, **overrides: str) -> dict[str, str]:
             "IMAGECHAT_DATA_DIR": str(data_dir),
             "PYTHONUNBUFFERED": "1",
             "CHAINLIT_TELEMETRY_ENABLED": "false",
+            "NO_PROXY": _LOOPBACK,
+            "no_proxy": _LOOPBACK,
         }
     )
     env.update(overrides)

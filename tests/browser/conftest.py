@@ -20,6 +20,7 @@ CHROMIUM_ARGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+    "--no-proxy-server",
 ]
 
 
@@ -62,6 +63,21 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
     outcome = yield
     rep = outcome.get_result()
     setattr(item, f"rep_{rep.when}", rep)
+    if rep.failed:
+        # What the app servers printed is often the whole story (CI shows only the report).
+        for name, text in _recent_app_logs(since=call.start - 5):
+            rep.sections.append((f"tail of {name}", text))
+
+
+def _recent_app_logs(since: float, lines: int = 40) -> list[tuple[str, str]]:
+    """The last lines of each app log written to since `since` (a time.time() value)."""
+    if not ARTIFACTS.is_dir():
+        return []
+    logs = [p for p in ARTIFACTS.glob("app-*.log") if p.stat().st_mtime >= since]
+    return [
+        (p.name, "\n".join(p.read_text(errors="replace").splitlines()[-lines:]))
+        for p in sorted(logs, key=lambda p: p.stat().st_mtime)
+    ]
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 
-from tests.apprunner import ARTIFACTS, AppProcess, app_env
+from tests.apprunner import ARTIFACTS, ROOT, AppProcess, app_env
 
 HARNESS = Path(__file__).resolve().parent / "gallery_harness"
 
@@ -33,14 +33,17 @@ def harness_app(data_dir: Path) -> AppProcess:
     """The harness app, with an app root of its own.
 
     Chainlit keeps uploads in APP_ROOT/.files and deletes that folder when it stops, so each run
-    gets an app root of its own (links to the harness' config, public/ and chainlit.md): runs side
-    by side cannot pull the folder from under each other.
+    gets an app root of its own (links to the harness' config and chainlit.md, and to the app's
+    own translations and public/): runs side by side cannot pull the folder from under each other.
     """
     ARTIFACTS.mkdir(exist_ok=True)
     root = data_dir / "app-root"
     root.mkdir()
-    for name in (".chainlit", "public", "chainlit.md"):
-        (root / name).symlink_to(HARNESS / name)
+    (root / ".chainlit").mkdir()
+    (root / ".chainlit" / "config.toml").symlink_to(HARNESS / ".chainlit" / "config.toml")
+    (root / ".chainlit" / "translations").symlink_to(ROOT / ".chainlit" / "translations")
+    (root / "public").symlink_to(ROOT / "public")
+    (root / "chainlit.md").symlink_to(HARNESS / "chainlit.md")
     env = {**app_env(data_dir), "CHAINLIT_APP_ROOT": str(root)}
     return AppProcess(env, ARTIFACTS / "app-gallery-harness.log", cwd=HARNESS)
 
