@@ -25,6 +25,8 @@ class Settings(BaseSettings):
     admin_password: SecretStr | None = None
     imagechat_llm_timeout: float = Field(default=120.0, gt=0)
     imagechat_max_tool_rounds: int = Field(default=4, ge=1, le=10)
+    oauth_allowed_users: str | None = None
+    oauth_allowed_domains: str | None = None
 
     @property
     def data_dir(self) -> Path:

@@ -10,12 +10,19 @@ A user who signs in through a provider gets a row in our users table (no passwor
 use the password form) with ``metadata["provider"]`` set. A name that already belongs to a
 password account, or to an account of another provider, is refused: otherwise anyone could take
 over ``alice`` by registering ``alice`` at GitHub.
+
+Who may *create* an account this way is the operator's choice (``SignupPolicy``):
+``OAUTH_ALLOWED_USERS`` (names or e-mail addresses, or ``*`` for anyone the provider knows) and
+``OAUTH_ALLOWED_DOMAINS`` (e-mail domains). With neither set nobody new gets in: otherwise every
+GitHub user in the world could sign up and spend the operator's API credits. Accounts that exist
+already keep signing in.
 """
 
 from __future__ import annotations
 
 import logging
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 import chainlit as cl
@@ -23,6 +30,7 @@ from chainlit.oauth_providers import get_configured_oauth_providers
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from imagechat.settings import Settings, get_settings
 from imagechat.storage.db import utcnow
 from imagechat.storage.schema import users as users_table
 from imagechat.storage.users import UserRepository
@@ -30,6 +38,31 @@ from imagechat.storage.users import UserRepository
 log = logging.getLogger("imagechat.oauth")
 
 IDENTIFIER_MAX = 255  # users.identifier is VARCHAR(255)
+
+
+def _names(value: str | None) -> frozenset[str]:
+    return frozenset(part.strip().lower() for part in (value or "").split(",") if part.strip())
+
+
+@dataclass(frozen=True)
+class SignupPolicy:
+    """Who may create an account by signing in through a provider."""
+
+    users: frozenset[str] = frozenset()  # lower-case names or e-mail addresses; "*" = anyone
+    domains: frozenset[str] = frozenset()  # lower-case e-mail domains
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> SignupPolicy:
+        domains = _names(settings.oauth_allowed_domains)
+        return cls(_names(settings.oauth_allowed_users), frozenset(d.lstrip("@") for d in domains))
+
+    def admits(self, identifier: str, email: str | None) -> bool:
+        if "*" in self.users or identifier.lower() in self.users:
+            return True
+        addresses = {a.lower() for a in (identifier, email or "") if "@" in a}
+        if addresses & self.users:
+            return True
+        return any(a.rsplit("@", 1)[1] in self.domains for a in addresses)
 
 
 def _usable_identifier(identifier: str | None) -> str | None:
@@ -40,13 +73,19 @@ def _usable_identifier(identifier: str | None) -> str | None:
 
 
 async def oauth_user(
-    users: UserRepository, provider_id: str, default_user: cl.User
+    users: UserRepository,
+    provider_id: str,
+    default_user: cl.User,
+    *,
+    policy: SignupPolicy,
+    email: str | None = None,
 ) -> cl.User | None:
     """The Chainlit user for someone the provider ``provider_id`` authenticated, or None.
 
-    Creates the account on first sign-in (no password, ``metadata["provider"]`` = provider id).
-    Refuses (None) an identifier that is unusable, or that names a password account or an
-    account created through another provider.
+    Creates the account on first sign-in (no password, ``metadata["provider"]`` = provider id)
+    when ``policy`` admits the name or ``email``. Refuses (None) an identifier that is unusable,
+    not admitted, or that names a password account or an account created through another
+    provider.
     """
     identifier = _usable_identifier(default_user.identifier)
     if identifier is None:
@@ -54,7 +93,13 @@ async def oauth_user(
         return None
     for attempt in range(2):
         try:
-            found = await _get_or_create(users, identifier, provider_id, default_user.display_name)
+            found = await _get_or_create(
+                users,
+                identifier,
+                provider_id,
+                default_user.display_name,
+                may_create=policy.admits(identifier, email),
+            )
             break
         except IntegrityError:  # created concurrently by another sign-in: read it back
             if attempt:
@@ -68,10 +113,16 @@ async def oauth_user(
 
 
 async def _get_or_create(
-    users: UserRepository, identifier: str, provider_id: str, display_name: str | None
+    users: UserRepository,
+    identifier: str,
+    provider_id: str,
+    display_name: str | None,
+    *,
+    may_create: bool,
 ) -> tuple[bool, str | None] | None:
-    """(is_admin, display name) of the provider's account, created if missing; None if the
-    identifier belongs to another kind of account."""
+    """(is_admin, display name) of the provider's account, created if missing and allowed; None
+    if there is none and it may not be created, or the identifier belongs to another kind of
+    account."""
     async with users.db.write() as conn:
         row = (
             await conn.execute(
@@ -83,6 +134,13 @@ async def _get_or_create(
                 ).where(users_table.c.identifier == identifier)
             )
         ).first()
+        if row is None and not may_create:
+            log.warning(
+                "refused %s sign-in as %s: not in OAUTH_ALLOWED_USERS or OAUTH_ALLOWED_DOMAINS",
+                provider_id,
+                identifier,
+            )
+            return None
         if row is None:
             await conn.execute(
                 users_table.insert().values(
@@ -117,7 +175,14 @@ async def _chainlit_oauth_callback(
 ) -> cl.User | None:
     from imagechat.ui import runtime
 
-    return await oauth_user(runtime.get().users, provider_id, default_user)
+    email = raw_user_data.get("email") if isinstance(raw_user_data, dict) else None
+    return await oauth_user(
+        runtime.get().users,
+        provider_id,
+        default_user,
+        policy=SignupPolicy.from_settings(get_settings()),
+        email=email if isinstance(email, str) else None,
+    )
 
 
 def register() -> bool:
@@ -125,6 +190,12 @@ def register() -> bool:
     if not get_configured_oauth_providers():
         return False
     cl.oauth_callback(_chainlit_oauth_callback)
+    policy = SignupPolicy.from_settings(get_settings())
+    if not (policy.users or policy.domains):
+        log.warning(
+            "OAuth sign-in is on, but neither OAUTH_ALLOWED_USERS nor OAUTH_ALLOWED_DOMAINS is "
+            "set: only accounts that exist already can sign in through a provider"
+        )
     return True
 
 

@@ -303,15 +303,29 @@ def test_github_sign_in_next_to_the_password_form(
         "OAUTH_GITHUB_AUTH_URL": f"{github}/login/oauth/authorize",
         "OAUTH_GITHUB_TOKEN_URL": f"{github}/login/oauth/access_token",
         "OAUTH_GITHUB_USER_INFO_URL": f"{github}/user",
+        "OAUTH_ALLOWED_USERS": FakeGitHub.login,
     }
     with running_app(data_dir, "oauth", **env) as app:
         page.goto(app.url + "/login")
         github_button = page.get_by_role("button", name=re.compile("GitHub"))
         expect(github_button).to_be_visible()
         expect(page.locator("input[type=password]")).to_be_visible()
+        # Accounts have usernames, not e-mail addresses: the form says so.
+        expect(page.get_by_text("Username", exact=True)).to_be_visible()
+        expect(page.get_by_text("Email address")).to_have_count(0)
         ChatPage(page, app.url).screenshot("login-with-github")
 
-        github_button.click()
+        # A GitHub account the operator did not allow gets no account, and is told so.
+        FakeGitHub.login = "mallory"
+        try:
+            github_button.click()
+            expect(page.get_by_text("this account may not use ImageChat")).to_be_visible()
+            ChatPage(page, app.url).screenshot("login-oauth-refused")
+        finally:
+            FakeGitHub.login = "octo-cat"
+        assert query(data_dir, "SELECT 1 FROM users WHERE identifier = 'mallory'") == []
+
+        page.get_by_role("button", name=re.compile("GitHub")).click()
         chat = ChatPage(page, app.url)
         chat.wait_ready()
         rows = query(
