@@ -128,9 +128,11 @@ class Generator:
         prompt: str,
         *,
         sources: list[SourceImage] | None = None,
+        mask: bytes | None = None,
         lineage: Lineage | None = None,
     ) -> GenerationResult:
-        """Make the plan's images; with `sources`, as edits of those images."""
+        """Make the plan's images; with `sources`, as edits of those images (only where `mask`,
+        a PNG of the first source's size, is transparent, when given)."""
         started = time.perf_counter()
         slots: list[tuple[ProviderRequest, list[int]]] = []
         index = 0
@@ -140,7 +142,7 @@ class Generator:
         results = [ImageResult(index=i) for i in range(index)]
         outcomes = await asyncio.gather(
             *(
-                self._one_request(req, idxs, results, plan, prompt, sources or [], lineage)
+                self._one_request(req, idxs, results, plan, prompt, sources or [], mask, lineage)
                 for req, idxs in slots
             ),
             return_exceptions=True,
@@ -171,10 +173,11 @@ class Generator:
         plan: GenerationPlan,
         prompt: str,
         sources: list[SourceImage],
+        mask: bytes | None,
         lineage: Lineage | None,
     ) -> None:
         started = time.perf_counter()
-        response = await self._call_with_retry(request, sources)
+        response = await self._call_with_retry(request, sources, mask)
         items = list(getattr(response, "data", None) or [])
         hidden = getattr(response, "_hidden_params", None) or {}
         response_cost = hidden.get("response_cost")
@@ -221,15 +224,19 @@ class Generator:
             results[slot].error = "The provider returned fewer images than asked for."
             await self.sink.image_done(results[slot])
 
-    async def _call_with_retry(self, request: ProviderRequest, sources: list[SourceImage]) -> Any:
+    async def _call_with_retry(
+        self, request: ProviderRequest, sources: list[SourceImage], mask: bytes | None = None
+    ) -> Any:
         """One provider request (an edit when there are `sources`), 429s retried with backoff."""
         for attempt in range(self.retry.attempts):
             try:
                 if sources:
+                    masked = {"mask": mask} if mask is not None else {}
                     return await litellm.aimage_edit(
                         model=self.model.litellm_model,
                         # plain bytes: litellm 1.105's aiohttp transport fails on tuples
                         image=[source.data for source in sources],
+                        **masked,
                         timeout=self.timeout,
                         num_retries=0,
                         **request.kwargs,

@@ -18,7 +18,7 @@ from imagechat.llm import Endpoint
 from imagechat.storage.images import ImageRecord
 from tests.fakes.openai_server import FakeOpenAI
 from tests.test_image_tool import GalleryRecorder
-from tools.image_edit import image_edit_tool
+from tools.image_edit import image_edit_tool, run_edit
 from tools.image_generation import ImageToolConfig
 
 CATALOG = build_catalog(openai_key=True, environ={})
@@ -123,3 +123,86 @@ async def test_an_id_outside_the_conversation_is_refused(fake_openai: FakeOpenAI
         await tool.handler({"image_ids": [ID], "prompt": "x"})
     assert "not part of this conversation" in info.value.message
     assert fake_openai.requests_to("/v1/images/edits") == []
+
+
+def painted_area(size: tuple[int, int], box: tuple[int, int, int, int] | None) -> str:
+    """What the viewer's "Select area" sends: opaque black, transparent where painted."""
+    im = Image.new("RGBA", size, (0, 0, 0, 255))
+    if box:
+        im.paste((0, 0, 0, 0), box)
+    out = io.BytesIO()
+    im.save(out, "PNG")
+    return "data:image/png;base64," + base64.b64encode(out.getvalue()).decode()
+
+
+def config_for(model_id: str, server: FakeOpenAI) -> ImageToolConfig:
+    return ImageToolConfig(
+        model=CATALOG.image_model(model_id),
+        endpoint=Endpoint(server.base_url, server.api_key, "OPENAI_API_KEY"),
+    )
+
+
+@pytest.mark.parametrize(
+    ("model_id", "mask_size", "inside", "outside", "share"),
+    [
+        # the mask has the stored image's size; the painted box is x 0..240 of 640
+        ("gpt-image-1", (640, 480), (80, 240), (600, 240), 38),
+        # DALL·E 2 gets the same centre square crop (x 80..560) of the image and of the mask
+        ("dall-e-2", (480, 480), (10, 240), (440, 240), 33),
+    ],
+)
+async def test_a_selected_area_goes_with_the_edit_as_the_mask(
+    fake_openai: FakeOpenAI,
+    model_id: str,
+    mask_size: tuple[int, int],
+    inside: tuple[int, int],
+    outside: tuple[int, int],
+    share: int,
+) -> None:
+    gallery = GalleryRecorder()
+    result = await run_edit(
+        config_for(model_id, fake_openai),
+        gallery,
+        [record()],
+        {"image_ids": [ID], "prompt": "add a red door"},
+        painted=painted_area((640, 480), (0, 0, 240, 480)),
+    )
+    assert '"status": "ok"' in result
+    (sent,) = fake_openai.requests_to("/v1/images/edits")
+    (mask,) = [f for f in sent.files if f.field == "mask"]
+    with Image.open(io.BytesIO(mask.data)) as im:
+        assert im.format == "PNG" and im.size == mask_size
+        alpha = im.convert("RGBA").getchannel("A")
+    assert alpha.getpixel(inside) == 0 and alpha.getpixel(outside) == 255
+    assert f"Only the selected area ({share}% of the picture) was changed." in gallery.notes[0]
+
+
+async def test_a_model_without_edits_says_the_whole_picture_was_made_again(
+    fake_openai: FakeOpenAI,
+) -> None:
+    gallery = GalleryRecorder()
+    await run_edit(
+        config_for("dall-e-3", fake_openai),
+        gallery,
+        [record()],
+        {"image_ids": [ID], "prompt": "add a red door"},
+        painted=painted_area((640, 480), (0, 0, 240, 480)),
+    )
+    assert fake_openai.requests_to("/v1/images/edits") == []
+    assert len(fake_openai.requests_to("/v1/images/generations")) == 1
+    assert any("cannot change just a selected area" in note for note in gallery.notes[0])
+
+
+async def test_an_empty_selection_is_refused_before_any_request(fake_openai: FakeOpenAI) -> None:
+    gallery = GalleryRecorder()
+    with pytest.raises(UserFacingError) as caught:
+        await run_edit(
+            config_for("gpt-image-1", fake_openai),
+            gallery,
+            [record()],
+            {"image_ids": [ID], "prompt": "add a red door"},
+            painted=painted_area((640, 480), None),
+        )
+    assert caught.value.kind == "bad_mask" and "Nothing was selected" in caught.value.message
+    assert fake_openai.requests_to("/v1/images/edits") == []
+    assert gallery.summaries == []  # no gallery was opened for it

@@ -21,7 +21,13 @@ from imagechat.image_params import (
     parse_edit_args,
     plan_edit,
 )
-from imagechat.imaging import decode_image_bytes, to_square_png
+from imagechat.imaging import (
+    ImageRejected,
+    decode_image_bytes,
+    prepare_mask,
+    selected_fraction,
+    to_square_png,
+)
 from imagechat.storage.images import ImageRecord
 from tools.image_generation import GalleryUI, ImageToolConfig, produce, tool_result
 
@@ -47,6 +53,26 @@ def source_image(record: ImageRecord, *, square_png: bool) -> SourceImage:
     return SourceImage(record.id, data, record.mime, f"image.{ext}")
 
 
+def edit_mask(record: ImageRecord, painted: str, *, square_png: bool) -> bytes:
+    """The painted area as a mask for `record` (its size; square when the model needs it).
+    Refusals are UserFacingErrors."""
+    width, height = record.width, record.height
+    if not width or not height:
+        decoded = decode_image_bytes(base64.b64decode(record.data_b64 or ""))
+        width, height = decoded.width, decoded.height
+    try:
+        mask = prepare_mask(painted, width, height)
+    except ImageRejected as exc:
+        raise UserFacingError(exc.message, kind="bad_mask") from None
+    return to_square_png(decode_image_bytes(mask)) if square_png else mask
+
+
+def _masked_note(mask: bytes) -> str:
+    share = selected_fraction(mask)
+    percent = "less than 1" if share < 0.01 else f"{round(share * 100)}"
+    return f"Only the selected area ({percent}% of the picture) was changed."
+
+
 async def run_edit(
     config: ImageToolConfig,
     ui: GalleryUI,
@@ -54,20 +80,41 @@ async def run_edit(
     raw: dict[str, Any],
     *,
     lineage_label: str = EDITED_FROM,
+    painted: str | None = None,
 ) -> str:
-    """Edit `records` as `raw` (edit_image arguments) asks; returns the tool result text."""
+    """Edit `records` as `raw` (edit_image arguments) asks; returns the tool result text.
+
+    `painted` (a PNG data URL; transparent = change) limits the edit to an area of the first
+    image, where the model can edit; a model that cannot regenerates the whole picture, and the
+    person is told.
+    """
     edit, notes = parse_edit_args(raw)
     planned = plan_edit(edit, config.model, records[0].prompt)
-    sources = None
+    sources, mask = None, None
+    notes = [*notes, *planned.plan.notes]
+    square = config.model.id == "dall-e-2"
+    if painted is not None and planned.edits:
+        mask = await asyncio.to_thread(edit_mask, records[0], painted, square_png=square)
+        notes.append(_masked_note(mask))
+    elif painted is not None:
+        notes.append(
+            f"{config.model.label} cannot change just a selected area, so the whole picture "
+            "was made again with the change."
+        )
     if planned.edits:
-        square = config.model.id == "dall-e-2"
         sources = await asyncio.to_thread(
             lambda: [source_image(r, square_png=square) for r in records]
         )
     lineage = Lineage(records[0].id, lineage_label)
-    notes = [*notes, *planned.plan.notes]
     result = await produce(
-        config, ui, planned.plan, edit.args.prompt, notes, sources=sources, lineage=lineage
+        config,
+        ui,
+        planned.plan,
+        edit.args.prompt,
+        notes,
+        sources=sources,
+        mask=mask,
+        lineage=lineage,
     )
     return tool_result(planned.plan, result, parent_id=records[0].id)
 

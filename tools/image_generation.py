@@ -92,13 +92,16 @@ async def produce(
     notes: list[str],
     *,
     sources: list[SourceImage] | None = None,
+    mask: bytes | None = None,
     lineage: Lineage | None = None,
 ) -> GenerationResult:
     """Show a gallery for `plan`, make its images into it, and finish it; on Stop, mark the
     pending images stopped and let the cancellation go on."""
     run = await ui.begin(plan, describe_plan(plan), notes, lineage)
     try:
-        result = await config.generator(run).run(plan, prompt, sources=sources, lineage=lineage)
+        result = await config.generator(run).run(
+            plan, prompt, sources=sources, mask=mask, lineage=lineage
+        )
     except asyncio.CancelledError:
         await asyncio.shield(run.cancelled())
         raise

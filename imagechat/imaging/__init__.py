@@ -3,7 +3,7 @@
 ``decoding`` refuses anything that is not a sane PNG, JPEG or WebP (raising
 :class:`ImageRejected`, whose ``message`` is safe to show to users); ``rendering`` makes
 thumbnails and conversions from a validated :class:`DecodedImage`; ``filenames`` makes
-download names from prompts.
+download names from prompts; ``masks`` turns a painted area into an edit mask.
 """
 
 from imagechat.imaging.decoding import (
@@ -16,6 +16,7 @@ from imagechat.imaging.decoding import (
     decode_image_bytes,
 )
 from imagechat.imaging.filenames import safe_filename
+from imagechat.imaging.masks import prepare_mask, selected_fraction
 from imagechat.imaging.rendering import (
     THUMBNAIL_MAX_SIDE,
     Thumbnail,
@@ -42,7 +43,9 @@ __all__ = [
     "decode_image_bytes",
     "downscale_for_llm",
     "make_thumbnail",
+    "prepare_mask",
     "safe_filename",
+    "selected_fraction",
     "to_jpeg",
     "to_png",
     "to_square_png",

@@ -167,11 +167,15 @@ async def on_image_variations(action: cl.Action) -> dict[str, str] | None:
 
 async def on_image_edit(action: cl.Action) -> dict[str, str] | None:
     payload = action.payload or {}
+    painted = payload.get("mask")
+    if painted is not None and not isinstance(painted, str):
+        return {"error": "The selected area could not be read. Select it again."}
     return await image_tools.edit(
         current(),
         str(payload.get("image_id", "")),
         str(payload.get("prompt", "")),
         lambda: [delete_action()],
+        painted=painted,
     )
 
 

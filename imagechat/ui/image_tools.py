@@ -207,9 +207,14 @@ async def variations(session: ChatSession, image_id: str, actions: Any) -> dict[
 
 
 async def edit(
-    session: ChatSession, image_id: str, prompt: str, actions: Any
+    session: ChatSession,
+    image_id: str,
+    prompt: str,
+    actions: Any,
+    painted: str | None = None,
 ) -> dict[str, str] | None:
-    """The gallery's Edit action: edit this image as the person described."""
+    """The gallery's Edit action: edit this image as the person described, only in the
+    `painted` area (a PNG data URL, transparent = change) when one was selected."""
     record = await lookup(image_id)
     if record is None:
         return NOT_HERE
@@ -220,9 +225,12 @@ async def edit(
             gallery_for(session, actions),
             [record],
             {"image_ids": [image_id], "prompt": prompt},
+            painted=painted,
         )
     except ModelRetry:
         return {"error": "Describe the change you want, e.g. 'make it brighter'."}
     except UserFacingError as exc:
+        if exc.kind == "bad_mask":  # the viewer is still open: say it there, select again
+            return {"error": exc.message}
         await cl.ErrorMessage(content=exc.message).send()
     return None

@@ -307,6 +307,15 @@ def _check_edit_images(
                 "mask",
                 "invalid_image",
             )
+        with Image.open(io.BytesIO(mask.data)) as img:
+            has_alpha = img.mode in ("RGBA", "LA") or "transparency" in img.info
+        if not has_alpha:
+            raise bad_request(
+                "Invalid 'mask': the mask must have an alpha channel; its fully transparent "
+                "areas are where the image is edited.",
+                "mask",
+                "invalid_image",
+            )
 
 
 def _check_one_image(

@@ -222,18 +222,48 @@ async def test_gpt_image_edit_with_several_images(fake_openai: FakeOpenAI) -> No
     ]
 
 
+def mask_png(width: int, height: int) -> bytes:
+    """Opaque black with a transparent square in the middle: edit only there."""
+    mask = Image.new("RGBA", (width, height), (0, 0, 0, 255))
+    mask.paste((0, 0, 0, 0), (width // 4, height // 4, width * 3 // 4, height * 3 // 4))
+    out = io.BytesIO()
+    mask.save(out, "PNG")
+    return out.getvalue()
+
+
 async def test_dall_e_2_edit_with_mask(fake_openai: FakeOpenAI) -> None:
     async with client(fake_openai) as api:
         result = await api.images.edit(
             model="dall-e-2",
             image=("in.png", png_bytes(256, 256), "image/png"),
-            mask=("mask.png", png_bytes(256, 256), "image/png"),
+            mask=("mask.png", mask_png(256, 256), "image/png"),
             prompt="add a hat",
             size="512x512",
             response_format="b64_json",
         )
     assert picture(result.data[0].b64_json).size == (512, 512)
     assert {f.field for f in fake_openai.last_request("edits").files} == {"image", "mask"}
+
+
+@pytest.mark.parametrize(
+    ("mask", "message"),
+    [
+        (png_bytes(256, 256), "alpha channel"),  # no transparency: nothing says where to edit
+        (mask_png(128, 128), "same dimensions"),
+    ],
+)
+async def test_edit_mask_without_alpha_or_of_another_size_is_refused(
+    fake_openai: FakeOpenAI, mask: bytes, message: str
+) -> None:
+    async with client(fake_openai) as api:
+        with pytest.raises(openai.BadRequestError) as caught:
+            await api.images.edit(
+                model="gpt-image-1",
+                image=("in.png", png_bytes(256, 256), "image/png"),
+                mask=("mask.png", mask, "image/png"),
+                prompt="add a hat",
+            )
+    assert message in str(caught.value) and caught.value.body["param"] == "mask"
 
 
 async def test_litellm_image_edit(fake_openai: FakeOpenAI) -> None:

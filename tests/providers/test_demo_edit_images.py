@@ -200,3 +200,30 @@ async def test_the_chat_models_edit_arguments_drive_the_image_model(source: byte
     _, pngs = await edit([sources[i] for i in args.pop("image_ids")], **args)
     assert [open_png(p).size for p in pngs] == [(256, 256)] * 2
     assert all(max(means(p)) - min(means(p)) < 12 for p in pngs)
+
+
+def half_mask(size: tuple[int, int]) -> bytes:
+    """Transparent (edit) on the left half, opaque (keep) on the right half."""
+    mask = Image.new("RGBA", size, (0, 0, 0, 255))
+    mask.paste((0, 0, 0, 0), (0, 0, size[0] // 2, size[1]))
+    out = io.BytesIO()
+    mask.save(out, "PNG")
+    return out.getvalue()
+
+
+async def test_a_mask_limits_the_change_to_its_transparent_area(source: bytes) -> None:
+    _, [whole] = await edit(source, "make it much darker")
+    _, [masked] = await edit(source, "make it much darker", mask=half_mask((512, 512)))
+    original = open_png(source).convert("RGB")
+    # Compare above the "DEMO EDIT" caption band at the bottom.
+    top = (0, 0, 512, 400)
+
+    def diff(png: bytes, box: tuple[int, int, int, int]) -> float:
+        region = open_png(png).convert("RGB").crop(box)
+        return max(ImageStat.Stat(ImageChops.difference(region, original.crop(box))).mean)
+
+    left, right = (0, 0, 240, 400), (272, 0, 512, 400)
+    assert diff(whole, left) > 20 and diff(whole, right) > 20  # without a mask: all of it
+    assert diff(masked, left) > 20  # the selected half changed ...
+    assert diff(masked, right) < 2  # ... and the rest is the source's pixels
+    assert diff(masked, top) < diff(whole, top)

@@ -107,27 +107,37 @@ class DemoLLM(CustomLLM):
         return fill_image_response(model_response, prompt, params, pngs)
 
     def image_edit(self, *args: Any, **kwargs: Any) -> ImageResponse:  # type: ignore[override]
-        params = resolve_image_params(kwargs.get("optional_params"), litellm_call_arguments())
+        caller = litellm_call_arguments()
+        params = resolve_image_params(kwargs.get("optional_params"), caller)
         prompt = str(kwargs.get("prompt") or "")
         sources = read_images_bytes(kwargs.get("image"))
-        pngs = edit_pngs(sources, prompt, params)
+        pngs = edit_pngs(sources, prompt, params, caller.get("mask"))
         revised = edit_revised_prompts(prompt, len(pngs), len(sources))
         return fill_image_response(kwargs["model_response"], prompt, params, pngs, revised=revised)
 
     def aimage_edit(  # type: ignore[override]
         self, *args: Any, **kwargs: Any
     ) -> Coroutine[Any, Any, ImageResponse]:
-        params = resolve_image_params(kwargs.get("optional_params"), litellm_call_arguments())
+        caller = litellm_call_arguments()
+        params = resolve_image_params(kwargs.get("optional_params"), caller)
         sources = read_images_bytes(kwargs.get("image"))
         return self._aedit(
-            sources, str(kwargs.get("prompt") or ""), params, kwargs["model_response"]
+            sources,
+            str(kwargs.get("prompt") or ""),
+            params,
+            kwargs["model_response"],
+            caller.get("mask"),
         )
 
     @staticmethod
     async def _aedit(
-        sources: list[bytes], prompt: str, params: ImageParams, model_response: ImageResponse
+        sources: list[bytes],
+        prompt: str,
+        params: ImageParams,
+        model_response: ImageResponse,
+        mask: bytes | None,
     ) -> ImageResponse:
-        pngs = await aedit_pngs(sources, prompt, params)
+        pngs = await aedit_pngs(sources, prompt, params, mask)
         revised = edit_revised_prompts(prompt, len(pngs), len(sources))
         return fill_image_response(model_response, prompt, params, pngs, revised=revised)
 

@@ -58,6 +58,9 @@ def litellm_call_arguments(max_depth: int = 8) -> dict[str, Any]:
             ):
                 found = frame.f_locals
                 out = {k: found[k] for k in IMAGE_PARAMS if found.get(k) is not None}
+                mask = found.get("mask")  # image_edit's named mask (bytes, as ImageChat sends)
+                if isinstance(mask, bytes | bytearray):
+                    out["mask"] = bytes(mask)
                 extra = found.get("extra_body")  # a named parameter of image_edit, too
                 if isinstance(extra, Mapping) and extra:
                     out["extra_body"] = dict(extra)
@@ -231,22 +234,32 @@ def read_images_bytes(image: Any) -> list[bytes]:
     return [read_image_bytes(item) for item in images[:MAX_EDIT_SOURCES]]
 
 
-def edit_pngs(sources: list[bytes], prompt: str, params: ImageParams) -> list[bytes]:
+def edit_pngs(
+    sources: list[bytes], prompt: str, params: ImageParams, mask: bytes | None = None
+) -> list[bytes]:
     prompt = prompt[:MAX_PROMPT_CHARS]
     return [
-        edit_png(sources, prompt, size=params.size, style=params.style, index=i)
+        edit_png(sources, prompt, size=params.size, style=params.style, index=i, mask=mask)
         for i in range(params.n)
     ]
 
 
-async def aedit_pngs(sources: bytes | list[bytes], prompt: str, params: ImageParams) -> list[bytes]:
+async def aedit_pngs(
+    sources: bytes | list[bytes], prompt: str, params: ImageParams, mask: bytes | None = None
+) -> list[bytes]:
     """One edit at a time in a worker thread (the event loop stays free)."""
     prompt = prompt[:MAX_PROMPT_CHARS]
     out: list[bytes] = []
     for i in range(params.n):
         out.append(
             await asyncio.to_thread(
-                edit_png, sources, prompt, size=params.size, style=params.style, index=i
+                edit_png,
+                sources,
+                prompt,
+                size=params.size,
+                style=params.style,
+                index=i,
+                mask=mask,
             )
         )
     return out

@@ -496,6 +496,18 @@ def _open_rgba(data: bytes) -> Image.Image:
         return ImageOps.exif_transpose(opened).convert("RGBA")
 
 
+def _only_where_masked(
+    original: Image.Image, edited: Image.Image, mask: bytes, blocky: bool
+) -> Image.Image:
+    """`edited` where the mask is transparent, `original` elsewhere (same crop as the source)."""
+    keep = _open_rgba(mask).getchannel("A")
+    keep = ImageOps.fit(keep, original.size, Image.Resampling.BILINEAR)
+    if edited.size != original.size:  # a blocky style works at a smaller size
+        resample = Image.Resampling.NEAREST if blocky else Image.Resampling.BICUBIC
+        edited = edited.resize(original.size, resample)
+    return Image.composite(original.convert("RGBA"), edited.convert("RGBA"), keep)
+
+
 def edit_png(
     source: bytes | Sequence[bytes],
     prompt: str,
@@ -503,12 +515,14 @@ def edit_png(
     size: str | None = None,
     style: str | None = None,
     index: int = 0,
+    mask: bytes | None = None,
 ) -> bytes:
     """The source picture with the change applied: brighter/darker, a colour tint, a style
     filter, a shape added, the background recoloured…, then a "DEMO EDIT" caption band.
 
     Several sources: the first is the picture edited; the second is blended in (more strongly
-    when the prompt says blend/merge/combine)."""
+    when the prompt says blend/merge/combine). With `mask` (a PNG of the source's size), only
+    its transparent area changes, as with OpenAI's edits."""
     sources = [source] if isinstance(source, bytes | bytearray | memoryview) else list(source)
     if not sources:
         raise ValueError("no image to edit")
@@ -516,6 +530,7 @@ def edit_png(
     target = parse_size(None if size == "auto" else size, fallback=img.size)
     work = _work_size(*target, "high")
     img = ImageOps.fit(img, work, Image.Resampling.BICUBIC)
+    original = img.copy()
     if len(sources) > 1:
         other = ImageOps.fit(_open_rgba(bytes(sources[1])), work, Image.Resampling.BICUBIC)
         img = Image.blend(img, other, 0.5 if _BLEND_WORDS.search(prompt) else 0.3)
@@ -544,6 +559,8 @@ def edit_png(
     if not requested:  # nothing we understood: still make the change visible
         img = _tint(img, (255, 190, 110), 0.2 + 0.05 * (index % 4))
     img = adjust_brightness(img, brightness_factor(prompt) * (1 + 0.05 * index))
+    if mask is not None:
+        img = _only_where_masked(original, img, mask, blocky)
     resample = Image.Resampling.NEAREST if blocky else Image.Resampling.BICUBIC
     img = ImageOps.fit(img, target, resample) if img.size != target else img
     transparent = img.getchannel("A").getextrema()[0] < 255
