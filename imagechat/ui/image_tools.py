@@ -15,14 +15,7 @@ from imagechat.catalog import ChatModel
 from imagechat.chat_session import ChatSession
 from imagechat.conversation import ToolSpec
 from imagechat.errors import ModelRetry, UserFacingError
-from imagechat.generation import Lineage
 from imagechat.image_context import TurnContext, context_note, images_to_show
-from imagechat.image_params import (
-    QUALITIES,
-    SIZES,
-    GenerateImageArgs,
-    plan_generation,
-)
 from imagechat.imaging import (
     ImageRejected,
     decode_and_thumbnail,
@@ -34,9 +27,9 @@ from imagechat.storage.images import ImageRecord
 from imagechat.ui import runtime
 from imagechat.ui.gallery import ChainlitGallery
 from tools.image_edit import image_edit_tool, run_edit
-from tools.image_generation import ImageToolConfig, image_generation_tool, produce
+from tools.image_generation import ImageToolConfig, image_generation_tool
+from tools.image_variations import run_variations
 
-VARIATIONS = 3
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 
 
@@ -184,25 +177,13 @@ NOT_HERE = {"error": "That image is not in this conversation."}
 async def variations(session: ChatSession, image_id: str, actions: Any) -> dict[str, str] | None:
     """The gallery's Variations action: more images like this one, in a new message."""
     record = await lookup(image_id)
-    if record is None:
+    if record is None or not record.data_b64:
         return NOT_HERE
-    params = record.params or {}
     try:
         config = tool_config(session, session.select_model(None))
+        await run_variations(config, gallery_for(session, actions), record)
     except UserFacingError as exc:
         await cl.ErrorMessage(content=exc.message).send()
-        return None
-    args = GenerateImageArgs(
-        prompt=(params.get("prompt") or record.prompt or "")[:4000] or "an image",
-        n=VARIATIONS,
-        size=params.get("size_asked") if params.get("size_asked") in SIZES else "auto",
-        quality=params.get("quality_asked") if params.get("quality_asked") in QUALITIES else "auto",
-    )
-    plan = plan_generation(args, config.model)
-    lineage = Lineage(record.id, "Variation of")
-    await produce(
-        config, gallery_for(session, actions), plan, args.prompt, plan.notes, lineage=lineage
-    )
     return None
 
 

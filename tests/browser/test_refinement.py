@@ -48,9 +48,9 @@ def image_note(request: dict[str, Any]) -> list[tuple[str, str]]:
     return found
 
 
-def db_rows(data_dir: Path, sql: str) -> list[tuple[Any, ...]]:
+def db_rows(data_dir: Path, sql: str, *args: object) -> list[tuple[Any, ...]]:
     with sqlite3.connect(data_dir / "imagechat.db") as db:
-        return list(db.execute(sql))
+        return list(db.execute(sql, args))
 
 
 def start(page: Page, app: AppProcess, image_model: str) -> ChatPage:
@@ -212,8 +212,12 @@ def test_variations_make_new_thumbnails_in_a_new_message(
     page.get_by_test_id("image-variations").first.click()
     expect(galleries).to_have_count(2, timeout=30_000)
     expect(galleries.last.locator(THUMBS)).to_have_count(3, timeout=30_000)
-    sent = provider.requests_to("/v1/images/generations")
-    assert sent[-1].json["prompt"] == "a paper boat on a pond" and sent[-1].json["n"] == 3
+    # GPT Image edits: the variations start from the image itself, with its prompt.
+    (sent,) = provider.requests_to("/v1/images/edits")
+    assert "a paper boat on a pond" in sent.form["prompt"] and sent.form["n"] == "3"
+    (image,) = [f for f in sent.files if f.field in ("image", "image[]")]
+    ((stored,),) = db_rows(data_dir, "SELECT data_b64 FROM images WHERE id = ?", source_id)
+    assert image.data == base64.b64decode(stored)
     lineage = db_rows(data_dir, "SELECT params FROM images ORDER BY created_at DESC LIMIT 3")
     assert all(source_id in row[0] and "Variation of" in row[0] for row in lineage)
     chat.screenshot("refine-variations")
