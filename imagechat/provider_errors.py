@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 from urllib.parse import urlparse
 
 import litellm
 import openai
 
 from imagechat.errors import UserFacingError, scrub
+
+log = logging.getLogger("imagechat.provider")
 
 
 def _provider_name(label: str, key_env: str | None) -> str:
@@ -26,6 +29,14 @@ def describe_provider_error(
     """A message for the person in the chat: what happened and what to do next."""
     provider = _provider_name(label, key_env)
     status = getattr(exc, "status_code", None)
+    # For the operator: what the provider said, keys scrubbed (the person gets the message below).
+    log.warning(
+        "%s failed: %s (status %s): %s",
+        label,
+        type(exc).__name__,
+        status,
+        scrub(str(exc), secrets)[:500],
+    )
     if isinstance(exc, litellm.AuthenticationError | openai.AuthenticationError) or status == 401:
         env = key_env or "the provider's API key"
         return UserFacingError(

@@ -118,17 +118,22 @@ async def test_provider_faults_end_in_a_clear_message(
 
 
 async def test_wrong_key_names_the_variable_and_never_prints_the_key(
-    fake_openai: FakeOpenAI,
+    fake_openai: FakeOpenAI, caplog: pytest.LogCaptureFixture
 ) -> None:
     wrong = "sk-wrong-key-0123456789abcdef"
     session = make_session(fake_openai, key=wrong)
     ui = Recorder()
-    await session.answer("hello", ui)
+    with caplog.at_level("WARNING", logger="imagechat.provider"):
+        await session.answer("hello", ui)
     assert len(ui.errors) == 1
     assert "OPENAI_API_KEY" in ui.errors[0]
     assert "rejected the API key" in ui.errors[0]
     assert wrong not in ui.errors[0] and "0123456789" not in ui.errors[0]
     assert "sk-wr" not in ui.errors[0]
+    # The operator's log says what happened, without the key either.
+    logged = [r.getMessage() for r in caplog.records if r.name == "imagechat.provider"]
+    assert len(logged) == 1 and "AuthenticationError" in logged[0] and "401" in logged[0]
+    assert wrong not in logged[0] and "0123456789" not in logged[0]
 
 
 async def test_timeout_ends_in_a_clear_message(fake_openai: FakeOpenAI) -> None:
