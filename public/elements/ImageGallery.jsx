@@ -22,7 +22,12 @@
 // Actions (ready images; toolbar, viewer header, keys v / e in the viewer), sent with the global
 // `callAction`, which reaches the app's @cl.action_callback:
 //   Variations  { name: "image_variations", payload: { image_id } }
-//   Edit        { name: "image_edit", payload: { image_id, prompt } }
+//   Edit        { name: "image_edit", payload: { image_id, prompt, mask? } }
+// `mask` is there only when the person painted an area in the Edit form ("Select area") and
+// submitted with that mode on: a PNG data URL ("data:image/png;base64,...") at the image's real
+// size (its props `width` × `height`), opaque black (alpha 255) where the image must stay and fully
+// transparent where it may change (OpenAI's mask convention: transparent = the area to edit).
+// Without painted strokes the payload is `{ image_id, prompt }`, with no `mask` key.
 // In Chainlit 2.12 `callAction(action)` POSTs /project/action and resolves, once the callback has
 // returned, to `{ success: true, response: <what the callback returned> }`; it resolves to
 // undefined when the page has no session, and rejects on an HTTP error (Chainlit toasts those
@@ -35,11 +40,13 @@ import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } fr
 import { Dialog, DialogPortal } from '@/components/ui/dialog';
 import {
   ArrowUp,
+  Brush,
   Check,
   ChevronLeft,
   ChevronRight,
   Copy,
   Download,
+  Eraser,
   GitBranch,
   ImageOff,
   Info,
@@ -48,6 +55,7 @@ import {
   Pencil,
   Shuffle,
   TriangleAlert,
+  Undo2,
   X
 } from 'lucide-react';
 import { toast } from 'sonner';
@@ -499,6 +507,235 @@ function defineImageGallery() {
     return size;
   }
 
+  // ---------------------------------------------------------------- mask ("Select area")
+
+  // Brush diameter in CSS pixels on screen; a stroke stores it as a fraction of the image width.
+  const BRUSH_MIN = 8;
+  const BRUSH_MAX = 120;
+  const BRUSH_STEP = 4;
+  const BRUSH_DEFAULT = 40;
+  const NO_STROKES = [];
+  const NO_MASK = { id: null, on: false, strokes: NO_STROKES };
+
+  // A field that takes text (where [ ] and Ctrl+Z belong to the field), unlike a slider or button.
+  function isTextField(el) {
+    if (!el) return false;
+    if (el.tagName === 'TEXTAREA' || el.isContentEditable) return true;
+    if (el.tagName !== 'INPUT') return false;
+    const type = (el.getAttribute('type') || 'text').toLowerCase();
+    const notText = ['range', 'checkbox', 'radio', 'button', 'submit', 'reset', 'color', 'file'];
+    return !notText.includes(type);
+  }
+
+  // Strokes are in image-normalised coordinates: `pts` as [x, y] in 0..1 of the image's width and
+  // height, the radius `r` as a fraction of its width. Drawn here on a w × h canvas with the
+  // context's current fill/stroke style and compositing.
+  function paintStrokes(ctx, strokes, w, h) {
+    ctx.lineCap = 'round';
+    ctx.lineJoin = 'round';
+    strokes.forEach((s) => {
+      const pts = s.pts;
+      if (!pts || !pts.length) return;
+      const r = Math.max(0.5, s.r * w);
+      ctx.beginPath();
+      if (pts.length === 1) {
+        ctx.arc(pts[0][0] * w, pts[0][1] * h, r, 0, Math.PI * 2);
+        ctx.fill();
+        return;
+      }
+      ctx.lineWidth = r * 2;
+      ctx.moveTo(pts[0][0] * w, pts[0][1] * h);
+      for (let i = 1; i < pts.length; i++) ctx.lineTo(pts[i][0] * w, pts[i][1] * h);
+      ctx.stroke();
+    });
+  }
+
+  // The mask sent with an edit, at the image's pixel size: opaque black, painted strokes fully
+  // transparent (OpenAI's convention: transparent = the area to edit). A PNG data URL.
+  function buildMask(strokes, w, h) {
+    const canvas = document.createElement('canvas');
+    canvas.width = w;
+    canvas.height = h;
+    const ctx = canvas.getContext('2d');
+    if (!ctx) throw new Error('This browser cannot draw the selected area.');
+    ctx.fillStyle = '#000';
+    ctx.fillRect(0, 0, w, h);
+    ctx.globalCompositeOperation = 'destination-out';
+    ctx.fillStyle = '#000';
+    ctx.strokeStyle = '#000';
+    paintStrokes(ctx, strokes, w, h);
+    return canvas.toDataURL('image/png');
+  }
+
+  // The painting surface: a canvas laid exactly over the image's rendered rectangle inside the
+  // frame (the img is scaled to fit with object-fit: contain), kept there through resizes. Pointer
+  // Events with pointer capture: mouse, touch and pen alike; one pointer paints at a time.
+  function MaskLayer({ strokes, fullW, fullH, brush, onStroke }) {
+    const canvasRef = useRef(null);
+    const ringRef = useRef(null);
+    const active = useRef(null); // { id, rect, stroke } while a pointer paints
+    const raf = useRef(0);
+    const [box, setBox] = useState(null); // the image's rectangle in the frame, CSS px
+
+    useLayoutEffect(() => {
+      const canvas = canvasRef.current;
+      const frame = canvas && canvas.parentElement;
+      if (!frame) return undefined;
+      // The img's own box (CSS may keep it smaller than the frame), and the picture fitted
+      // inside that box (object-fit: contain), relative to the frame.
+      const img = frame.querySelector('[data-testid="image-full"]');
+      const measure = () => {
+        const r = frame.getBoundingClientRect(); // the frame is never transformed
+        const ir = img ? img.getBoundingClientRect() : r;
+        const s = Math.min(ir.width / fullW, ir.height / fullH);
+        const w = fullW * s;
+        const h = fullH * s;
+        const x = ir.left - r.left + (ir.width - w) / 2;
+        const y = ir.top - r.top + (ir.height - h) / 2;
+        const next = { x, y, w, h, dpr: window.devicePixelRatio || 1 };
+        const same = (b) =>
+          b &&
+          b.x === next.x &&
+          b.y === next.y &&
+          b.w === next.w &&
+          b.h === next.h &&
+          b.dpr === next.dpr;
+        setBox((b) => (same(b) ? b : next));
+      };
+      measure();
+      const ro = new ResizeObserver(measure);
+      ro.observe(frame);
+      if (img) ro.observe(img);
+      window.addEventListener('resize', measure); // zoom changes the pixel ratio
+      return () => {
+        ro.disconnect();
+        window.removeEventListener('resize', measure);
+        cancelAnimationFrame(raf.current);
+      };
+    }, [fullW, fullH]);
+
+    const draw = () => {
+      const canvas = canvasRef.current;
+      if (!canvas || !box || !(box.w > 0 && box.h > 0)) return;
+      const bw = Math.max(1, Math.round(box.w * box.dpr));
+      const bh = Math.max(1, Math.round(box.h * box.dpr));
+      if (canvas.width !== bw) canvas.width = bw;
+      if (canvas.height !== bh) canvas.height = bh;
+      const ctx = canvas.getContext('2d');
+      if (!ctx) return;
+      ctx.clearRect(0, 0, bw, bh);
+      const color = window.getComputedStyle(canvas).color || 'rgb(235, 22, 98)';
+      ctx.fillStyle = color;
+      ctx.strokeStyle = color;
+      paintStrokes(ctx, active.current ? [...strokes, active.current.stroke] : strokes, bw, bh);
+    };
+    const drawRef = useRef(draw);
+    drawRef.current = draw;
+    useLayoutEffect(() => drawRef.current(), [box, strokes]);
+    const schedule = () => {
+      if (raf.current) return;
+      raf.current = requestAnimationFrame(() => {
+        raf.current = 0;
+        drawRef.current();
+      });
+    };
+
+    const moveRing = (e) => {
+      const ring = ringRef.current;
+      const canvas = canvasRef.current;
+      if (!ring || !canvas || !box) return;
+      if (e.pointerType === 'touch') {
+        ring.removeAttribute('data-show');
+        return;
+      }
+      const r = canvas.getBoundingClientRect();
+      ring.style.left = `${box.x + e.clientX - r.left}px`;
+      ring.style.top = `${box.y + e.clientY - r.top}px`;
+      ring.setAttribute('data-show', 'true');
+    };
+    const pointOf = (e, rect) => [
+      (e.clientX - rect.left) / rect.width,
+      (e.clientY - rect.top) / rect.height
+    ];
+    const finish = (e) => {
+      const a = active.current;
+      if (!a || a.id !== e.pointerId) return;
+      active.current = null;
+      onStroke(a.stroke);
+    };
+
+    return (
+      <>
+        <canvas
+          ref={canvasRef}
+          className="icg-mask-canvas"
+          data-testid="image-mask-canvas"
+          role="img"
+          aria-label="The area to change, painted over the image"
+          style={
+            box
+              ? { left: `${box.x}px`, top: `${box.y}px`, width: `${box.w}px`, height: `${box.h}px` }
+              : { visibility: 'hidden' }
+          }
+          // Keep the focus where it is (the prompt, say): the canvas is not a focus target.
+          onMouseDown={(e) => e.preventDefault()}
+          onContextMenu={(e) => {
+            if (active.current) e.preventDefault();
+          }}
+          onPointerDown={(e) => {
+            if (active.current || !box) return;
+            if (e.pointerType === 'mouse' && e.button !== 0) return;
+            e.preventDefault();
+            const canvas = canvasRef.current;
+            try {
+              canvas.setPointerCapture(e.pointerId);
+            } catch (err) {
+              // capture is a nicety; painting works without it
+            }
+            const rect = canvas.getBoundingClientRect();
+            if (!(rect.width > 0 && rect.height > 0)) return;
+            active.current = {
+              id: e.pointerId,
+              rect,
+              stroke: { r: brush / 2 / rect.width, pts: [pointOf(e, rect)] }
+            };
+            moveRing(e);
+            schedule();
+          }}
+          onPointerMove={(e) => {
+            moveRing(e);
+            const a = active.current;
+            if (!a || a.id !== e.pointerId) return;
+            const native = e.nativeEvent;
+            const coalesced = native && typeof native.getCoalescedEvents === 'function';
+            const list = coalesced ? native.getCoalescedEvents() : [];
+            const pts = a.stroke.pts;
+            (list && list.length ? list : [e]).forEach((ev) => {
+              const p = pointOf(ev, a.rect);
+              const last = pts[pts.length - 1];
+              const dx = (p[0] - last[0]) * a.rect.width;
+              const dy = (p[1] - last[1]) * a.rect.height;
+              if (dx * dx + dy * dy >= 1) pts.push(p);
+            });
+            schedule();
+          }}
+          onPointerUp={finish}
+          onPointerCancel={finish}
+          onLostPointerCapture={finish}
+          onPointerLeave={() => {
+            if (ringRef.current && !active.current) ringRef.current.removeAttribute('data-show');
+          }}
+        />
+        <span
+          ref={ringRef}
+          className="icg-mask-ring"
+          aria-hidden="true"
+          style={{ width: `${brush}px`, height: `${brush}px` }}
+        />
+      </>
+    );
+  }
+
   function InfoPanel({ img, images, onNavigate, onHide, copied, onCopy }) {
     const parent = img.parent_id ? images.find((x) => x.id === String(img.parent_id)) : null;
     const lineage =
@@ -599,60 +836,178 @@ function defineImageGallery() {
     );
   }
 
-  // The edit form: a bar at the bottom of the viewer's image area.
-  function EditBar({ inputRef, value, onChange, onSubmit, onCancel }) {
+  const IS_MAC =
+    typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform || '');
+
+  // The edit form: a bar at the bottom of the viewer's image area. "Select area" turns on mask
+  // mode: the person paints the part to change on a canvas over the image (MaskLayer), with a
+  // brush size slider ([ and ] keys), Undo (Ctrl/Cmd+Z) and Clear next to the toggle.
+  function EditBar({
+    wrapRef,
+    inputRef,
+    toggleRef,
+    value,
+    onChange,
+    onSubmit,
+    onCancel,
+    maskOn,
+    onToggleMask,
+    brush,
+    onBrush,
+    strokeCount,
+    onUndo,
+    onClear
+  }) {
     const empty = !value.trim();
+    const none = strokeCount === 0;
     return (
-      <div className="icg-editbar-wrap">
+      <div className="icg-editbar-wrap" ref={wrapRef}>
         <form
           className="icg-editbar"
           data-testid="image-edit-form"
+          data-mask={maskOn ? 'on' : undefined}
           aria-label="Edit this image"
           onSubmit={(e) => {
             e.preventDefault();
             if (!empty) onSubmit(value.trim());
           }}
         >
-          <Pencil className="icg-editbar-icon" aria-hidden="true" />
-          <input
-            ref={inputRef}
-            type="text"
-            className="icg-editbar-input"
-            data-testid="image-edit-prompt"
-            value={value}
-            onChange={(e) => onChange(e.target.value)}
-            placeholder="Describe the change, e.g. make it brighter"
-            aria-label="Describe the change"
-            autoComplete="off"
-            enterKeyHint="send"
-            maxLength={2000}
-          />
-          <button
-            type="button"
-            className="icg-editbar-cancel"
-            data-testid="image-edit-cancel"
-            aria-label="Cancel edit"
-            onClick={onCancel}
-          >
-            <X aria-hidden="true" />
-            <span>Cancel</span>
-          </button>
-          <button
-            type="submit"
-            className="icg-editbar-submit"
-            data-testid="image-edit-submit"
-            aria-label="Apply edit"
-            disabled={empty}
-          >
-            <span>Apply</span>
-            <ArrowUp aria-hidden="true" />
-          </button>
+          <div className="icg-editbar-row">
+            <Pencil className="icg-editbar-icon" aria-hidden="true" />
+            <input
+              ref={inputRef}
+              type="text"
+              className="icg-editbar-input"
+              data-testid="image-edit-prompt"
+              value={value}
+              onChange={(e) => onChange(e.target.value)}
+              placeholder="Describe the change, e.g. make it brighter"
+              aria-label="Describe the change"
+              autoComplete="off"
+              enterKeyHint="send"
+              maxLength={2000}
+            />
+            <button
+              ref={toggleRef}
+              type="button"
+              className="icg-mask-toggle"
+              data-testid="image-mask-toggle"
+              aria-pressed={maskOn ? 'true' : 'false'}
+              title={
+                maskOn ? 'Change the whole image instead' : 'Paint the part of the image to change'
+              }
+              onClick={onToggleMask}
+            >
+              <Brush aria-hidden="true" />
+              <span>Select area</span>
+            </button>
+            <button
+              type="button"
+              className="icg-editbar-cancel"
+              data-testid="image-edit-cancel"
+              aria-label="Cancel edit"
+              onClick={onCancel}
+            >
+              <X aria-hidden="true" />
+              <span>Cancel</span>
+            </button>
+            <button
+              type="submit"
+              className="icg-editbar-submit"
+              data-testid="image-edit-submit"
+              aria-label="Apply edit"
+              disabled={empty}
+            >
+              <span>Apply</span>
+              <ArrowUp aria-hidden="true" />
+            </button>
+          </div>
+          {maskOn && (
+            <div className="icg-masktools" role="group" aria-label="Area to change">
+              <p className="icg-mask-hint" data-testid="image-mask-hint">
+                <Brush aria-hidden="true" />
+                <span>Paint over the part to change</span>
+              </p>
+              <label className="icg-mask-size" title="Brush size ( [ and ] )">
+                <span aria-hidden="true">Brush</span>
+                <input
+                  type="range"
+                  data-testid="image-mask-brush"
+                  min={BRUSH_MIN}
+                  max={BRUSH_MAX}
+                  step={BRUSH_STEP}
+                  value={brush}
+                  onChange={(e) => onBrush(Number(e.target.value))}
+                  aria-label="Brush size"
+                  aria-valuetext={`${brush} pixels`}
+                />
+              </label>
+              <button
+                type="button"
+                className="icg-masktool"
+                data-testid="image-mask-undo"
+                aria-label="Undo last stroke"
+                aria-disabled={none ? 'true' : undefined}
+                title={IS_MAC ? 'Undo (⌘Z)' : 'Undo (Ctrl+Z)'}
+                onClick={() => {
+                  if (!none) onUndo();
+                }}
+              >
+                <Undo2 aria-hidden="true" />
+                <span>Undo</span>
+              </button>
+              <button
+                type="button"
+                className="icg-masktool"
+                data-testid="image-mask-clear"
+                aria-label="Clear the painted area"
+                aria-disabled={none ? 'true' : undefined}
+                onClick={() => {
+                  if (!none) onClear();
+                }}
+              >
+                <Eraser aria-hidden="true" />
+                <span>Clear</span>
+              </button>
+            </div>
+          )}
         </form>
         <p className="icg-editbar-hint" aria-hidden="true">
-          <kbd>Enter</kbd> to apply <span>·</span> <kbd>Esc</kbd> to cancel
+          {maskOn ? (
+            <>
+              <kbd>[</kbd> <kbd>]</kbd> brush size <span>·</span>{' '}
+              <kbd>{IS_MAC ? '⌘Z' : 'Ctrl Z'}</kbd> undo <span>·</span> <kbd>Esc</kbd> discard the
+              area
+            </>
+          ) : (
+            <>
+              <kbd>Enter</kbd> to apply <span>·</span> <kbd>Esc</kbd> to cancel
+            </>
+          )}
         </p>
       </div>
     );
+  }
+
+  // The height of an element that comes and goes (a callback ref), 0 while there is none.
+  function useHeight() {
+    const [height, setHeight] = useState(0);
+    const ro = useRef(null);
+    const ref = useCallback((el) => {
+      if (ro.current) {
+        ro.current.disconnect();
+        ro.current = null;
+      }
+      if (!el) {
+        setHeight(0);
+        return;
+      }
+      const measure = () => setHeight(el.offsetHeight); // layout size: the entrance transform aside
+      measure();
+      ro.current = new ResizeObserver(measure);
+      ro.current.observe(el);
+    }, []);
+    return [ref, height];
   }
 
   function Viewer({
@@ -674,12 +1029,19 @@ function defineImageGallery() {
     const stageRef = useRef(null);
     const inputRef = useRef(null);
     const editBtnRef = useRef(null);
+    const toggleRef = useRef(null);
     const stage = useElementSize(stageRef);
+    const [barRef, barH] = useHeight();
     const [loaded, setLoaded] = useState({});
     const [broken, setBroken] = useState({});
     const [draft, setDraft] = useState('');
     const [copied, onCopy] = useCopy();
     const touch = useRef(null);
+    // The painted area of the edit form: the strokes belong to one image (`id`); `on` is mask
+    // mode. Toggling it off keeps the strokes (not sent); Escape, closing the form or another
+    // image discards them.
+    const [mask, setMask] = useState(NO_MASK);
+    const [brush, setBrush] = useState(BRUSH_DEFAULT);
 
     const index = Math.max(
       0,
@@ -688,6 +1050,10 @@ function defineImageGallery() {
     const img = list[index];
     const many = list.length > 1;
     const isBusy = !!(img && busy[img.id]);
+    const imgId = img ? img.id : null;
+    const maskHere = mask.id !== null && mask.id === imgId;
+    const strokes = maskHere ? mask.strokes : NO_STROKES;
+    const maskOn = !!(editing && maskHere && mask.on);
 
     const go = useCallback(
       (delta) => {
@@ -712,7 +1078,13 @@ function defineImageGallery() {
       cancelEdit: () => onSetEditing(false),
       variations: () => {
         if (img && !isBusy) onVariations(img.id);
-      }
+      },
+      maskOn,
+      leaveMask: () => setMask(NO_MASK),
+      undoStroke: () =>
+        setMask((m) => (m.strokes.length ? { ...m, strokes: m.strokes.slice(0, -1) } : m)),
+      stepBrush: (dir) =>
+        setBrush((b) => Math.min(BRUSH_MAX, Math.max(BRUSH_MIN, b + dir * BRUSH_STEP)))
     };
 
     useEffect(() => {
@@ -725,13 +1097,36 @@ function defineImageGallery() {
         if (e.key === 'Escape') {
           e.preventDefault();
           e.stopPropagation();
-          if (h.editing) h.cancelEdit(); // the form first, the viewer on the next Escape
+          // mask mode first (its strokes go), then the form, the viewer on the next Escape
+          if (h.maskOn) h.leaveMask();
+          else if (h.editing) h.cancelEdit();
           else h.onClose();
         } else if (e.key === 'ArrowRight' || e.key === 'ArrowLeft') {
           if (typing || e.altKey || e.ctrlKey || e.metaKey) return;
+          if (h.maskOn) return; // painting: no other image by accident
           e.preventDefault();
           e.stopPropagation();
           h.go(e.key === 'ArrowRight' ? 1 : -1);
+        } else if (
+          h.maskOn &&
+          (e.key === 'z' || e.key === 'Z') &&
+          (e.ctrlKey || e.metaKey) &&
+          !e.altKey &&
+          !e.shiftKey &&
+          !isTextField(e.target)
+        ) {
+          e.preventDefault(); // in the prompt, Ctrl+Z stays the field's own undo
+          h.undoStroke();
+        } else if (
+          h.maskOn &&
+          (e.key === '[' || e.key === ']') &&
+          !e.metaKey &&
+          !(e.ctrlKey && !e.altKey) && // AltGr (Ctrl+Alt) types [ ] on some layouts
+          !e.isComposing &&
+          !isTextField(e.target)
+        ) {
+          e.preventDefault();
+          h.stepBrush(e.key === ']' ? 1 : -1);
         } else if ((e.key === 'i' || e.key === 'I') && plain && !typing) {
           e.preventDefault();
           h.onToggleInfo();
@@ -791,7 +1186,25 @@ function defineImageGallery() {
         }
       }
       wasEditing.current = editing;
+      if (!editing) setMask((m) => (m === NO_MASK ? m : NO_MASK)); // a closed form keeps no area
     }, [editing]);
+
+    // Another image: its own (empty) area. Leaving mask mode gives the focus to the toggle when
+    // the control that had it went away with the mode.
+    useEffect(() => {
+      setMask((m) => (m === NO_MASK || m.id === imgId ? m : NO_MASK));
+    }, [imgId]);
+    const wasMaskOn = useRef(false);
+    useEffect(() => {
+      if (!maskOn && wasMaskOn.current) {
+        const r = rootRef.current;
+        const active = document.activeElement;
+        if (toggleRef.current && (!active || active === document.body || active === r)) {
+          toggleRef.current.focus({ preventScroll: true });
+        }
+      }
+      wasMaskOn.current = maskOn;
+    }, [maskOn]);
 
     // Once the shown image is in, warm the cache for its neighbours.
     useEffect(() => {
@@ -812,7 +1225,9 @@ function defineImageGallery() {
     const padX = narrow ? 12 : 76;
     const padTop = narrow ? 60 : 68;
     let padBottom = narrow ? (many ? 72 : 16) : 28;
-    if (editing) padBottom = narrow ? 132 : 112; // room for the edit bar (the nav hides on phones)
+    // room for the edit bar (the nav hides on phones): its measured height, the CSS `bottom` of
+    // its wrap and a gap; the usual heights until it is measured
+    if (editing) padBottom = barH > 0 ? barH + (narrow ? 12 + 18 : 18 + 16) : narrow ? 132 : 112;
     const availW = Math.max(40, stage.w - padX * 2);
     const availH = Math.max(40, stage.h - padTop - padBottom);
     const scale = Math.min(availW / fullW, availH / fullH, 1);
@@ -823,21 +1238,45 @@ function defineImageGallery() {
 
     const onStageClick = (e) => {
       if (e.target.closest('button, a, input, .icg-frame, .icg-panel, .icg-editbar-wrap')) return;
+      if (maskOn) return; // a stroke that strayed past the image is no click outside
       if (editing) onSetEditing(false);
       else onClose();
     };
 
     const onTouchStart = (e) => {
-      if (e.touches.length !== 1) return;
+      if (maskOn || e.touches.length !== 1) {
+        touch.current = null; // painting, not swiping
+        return;
+      }
       touch.current = { x: e.touches[0].clientX, y: e.touches[0].clientY };
     };
     const onTouchEnd = (e) => {
       const start = touch.current;
       touch.current = null;
-      if (!start || !e.changedTouches.length) return;
+      if (!start || maskOn || !e.changedTouches.length) return;
       const dx = e.changedTouches[0].clientX - start.x;
       const dy = e.changedTouches[0].clientY - start.y;
       if (Math.abs(dx) > 50 && Math.abs(dx) > Math.abs(dy) * 1.5) go(dx < 0 ? 1 : -1);
+    };
+
+    const toggleMask = () =>
+      setMask((m) =>
+        m.id === img.id ? { ...m, on: !m.on } : { id: img.id, on: true, strokes: NO_STROKES }
+      );
+    const addStroke = (stroke) =>
+      setMask((m) => (m.id === img.id && m.on ? { ...m, strokes: [...m.strokes, stroke] } : m));
+
+    const submitEdit = (prompt) => {
+      let maskUrl;
+      if (maskOn && strokes.length) {
+        try {
+          maskUrl = buildMask(strokes, fullW, fullH);
+        } catch (err) {
+          failToast('Couldn’t prepare the selected area', err);
+          return;
+        }
+      }
+      onEdit(img.id, prompt, maskUrl);
     };
 
     return (
@@ -848,6 +1287,7 @@ function defineImageGallery() {
         data-image-id={img.id}
         data-info={info ? 'open' : 'closed'}
         data-editing={editing ? 'true' : undefined}
+        data-mask={maskOn ? 'on' : undefined}
         role="dialog"
         aria-modal="true"
         aria-label={`Image viewer: ${img.prompt || 'image'}`}
@@ -976,20 +1416,38 @@ function defineImageGallery() {
                     <ImageOff aria-hidden="true" /> Couldn’t load the full image
                   </span>
                 )}
+                {maskOn && (
+                  <MaskLayer
+                    strokes={strokes}
+                    fullW={fullW}
+                    fullH={fullH}
+                    brush={brush}
+                    onStroke={addStroke}
+                  />
+                )}
               </div>
             )}
 
             {editing && (
               <EditBar
+                wrapRef={barRef}
                 inputRef={inputRef}
+                toggleRef={toggleRef}
                 value={draft}
                 onChange={setDraft}
-                onSubmit={(prompt) => onEdit(img.id, prompt)}
+                onSubmit={submitEdit}
                 onCancel={() => onSetEditing(false)}
+                maskOn={maskOn}
+                onToggleMask={toggleMask}
+                brush={brush}
+                onBrush={setBrush}
+                strokeCount={strokes.length}
+                onUndo={() => handlers.current.undoStroke()}
+                onClear={() => setMask((m) => ({ ...m, strokes: NO_STROKES }))}
               />
             )}
 
-            {many && !(editing && narrow) && (
+            {many && !(editing && narrow) && !maskOn && (
               <>
                 <button
                   type="button"
@@ -1112,15 +1570,17 @@ function defineImageGallery() {
         });
       }
     };
-    actions.current.edit = (id, prompt) => {
+    // `mask`: the PNG data URL of the painted area, or nothing (then no `mask` key at all).
+    actions.current.edit = (id, prompt, mask) => {
       if (!id || !prompt) return;
       close(); // the new message shows up in the chat, behind the viewer
-      invokeAction(callRef.current, 'image_edit', { image_id: id, prompt }).catch((err) =>
-        failToast('Couldn’t edit the image', err, () => actions.current.edit(id, prompt))
+      const payload = mask ? { image_id: id, prompt, mask } : { image_id: id, prompt };
+      invokeAction(callRef.current, 'image_edit', payload).catch((err) =>
+        failToast('Couldn’t edit the image', err, () => actions.current.edit(id, prompt, mask))
       );
     };
     const variations = useCallback((id) => actions.current.variations(id), []);
-    const edit = useCallback((id, prompt) => actions.current.edit(id, prompt), []);
+    const edit = useCallback((id, prompt, mask) => actions.current.edit(id, prompt, mask), []);
     const toggleInfo = useCallback(
       () =>
         setViewer((v) => {

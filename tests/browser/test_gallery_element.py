@@ -6,6 +6,7 @@ gallery's image actions (image_variations, image_edit) with a message and lists 
 /api/harness/actions.
 """
 
+import base64
 import io
 import re
 from collections.abc import Iterator
@@ -679,6 +680,416 @@ def test_failed_actions_show_a_toast(page: Page, harness: AppProcess) -> None:
     expect(tile(gallery, TOWER).get_by_test_id("image-variations")).to_be_enabled()
 
 
+# ------------------------------------------------------------------ edit: "Select area" (mask)
+
+
+def open_edit_form(page: Page, gallery: Locator, image_id: str) -> Locator:
+    """The viewer on `image_id` (details hidden) with its Edit form open; returns the form."""
+    thumb(gallery, image_id).click()
+    wait_full_image(page, image_id)
+    if viewer(page).get_by_test_id("image-info").count():
+        page.keyboard.press("i")
+    viewer(page).get_by_test_id("image-edit").click()
+    form = viewer(page).get_by_test_id("image-edit-form")
+    expect(form.get_by_test_id("image-edit-prompt")).to_be_focused()
+    return form
+
+
+def settled_box(locator: Locator) -> dict:
+    """The bounding box once it stopped moving (the frame eases to its new size)."""
+    last = None
+    for _ in range(40):
+        box = locator.bounding_box()
+        if box is not None and box == last:
+            return box
+        last = box
+        locator.page.wait_for_timeout(80)
+    raise AssertionError(f"{locator} kept moving: {last}")
+
+
+def image_rect(page: Page) -> dict:
+    """Where the full image is drawn: the img is scaled to fit its box (object-fit: contain)."""
+    return (
+        viewer(page)
+        .get_by_test_id("image-full")
+        .evaluate(
+            """el => {
+            const r = el.getBoundingClientRect();
+            const s = Math.min(r.width / el.naturalWidth, r.height / el.naturalHeight);
+            const w = el.naturalWidth * s, h = el.naturalHeight * s;
+            return { x: r.x + (r.width - w) / 2, y: r.y + (r.height - h) / 2, width: w, height: h };
+        }"""
+        )
+    )
+
+
+def mask_mode(page: Page, form: Locator) -> Locator:
+    """Turns "Select area" on; returns the canvas, once it lies over the image."""
+    toggle = form.get_by_test_id("image-mask-toggle")
+    expect(toggle).to_have_attribute("aria-pressed", "false")
+    toggle.click()
+    expect(toggle).to_have_attribute("aria-pressed", "true")
+    canvas = viewer(page).get_by_test_id("image-mask-canvas")
+    expect(canvas).to_be_visible()
+    assert_over_image(page, canvas)
+    return canvas
+
+
+def assert_over_image(page: Page, canvas: Locator) -> dict:
+    box = settled_box(canvas)
+    rect = image_rect(page)
+    for key in ("x", "y", "width", "height"):
+        assert box[key] == pytest.approx(rect[key], abs=0.75), (key, box, rect)
+    return box
+
+
+def drag(page: Page, canvas: Locator, points: list[tuple[float, float]]) -> None:
+    """A mouse stroke through `points`, given as fractions of the canvas' width and height."""
+    box = canvas.bounding_box()
+    assert box is not None
+    xy = [(box["x"] + fx * box["width"], box["y"] + fy * box["height"]) for fx, fy in points]
+    page.mouse.move(*xy[0])
+    page.mouse.down()
+    for x, y in xy[1:]:
+        page.mouse.move(x, y, steps=8)
+    page.mouse.up()
+
+
+def painted(canvas: Locator) -> int:
+    """How many pixels of the overlay canvas are painted."""
+    return canvas.evaluate(
+        """c => {
+            const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+            let n = 0;
+            for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
+            return n;
+        }"""
+    )
+
+
+def submit_edit(page: Page, harness: AppProcess, form: Locator, image_id: str, text: str) -> dict:
+    """Types the prompt, applies the edit and returns the payload the action callback got."""
+    before = len(actions(harness))
+    form.get_by_test_id("image-edit-prompt").fill(text)
+    form.get_by_test_id("image-edit-submit").click()
+    expect(viewer(page)).to_have_count(0)
+    expect(page.get_by_text(f"edit {image_id}: {text}")).to_be_visible(timeout=10_000)
+    got = actions(harness)[before:]
+    assert [a["name"] for a in got] == ["image_edit"]
+    return got[0]["payload"]
+
+
+def decode_mask(data_url: str, size: tuple[int, int]) -> Image.Image:
+    prefix = "data:image/png;base64,"
+    assert data_url.startswith(prefix)
+    mask = Image.open(io.BytesIO(base64.b64decode(data_url[len(prefix) :], validate=True)))
+    assert mask.format == "PNG"
+    assert mask.mode in ("RGBA", "LA")
+    assert mask.size == size
+    return mask
+
+
+@pytest.mark.parametrize("image_id", [SUNSET, LAKE])
+def test_select_area_sends_a_mask_at_the_image_size(
+    page: Page, harness: AppProcess, image_id: str
+) -> None:
+    gallery = open_gallery(page, harness)
+    form = open_edit_form(page, gallery, image_id)
+    hint = form.get_by_test_id("image-mask-hint")
+    expect(hint).to_have_count(0)
+    canvas = mask_mode(page, form)
+    expect(hint).to_have_text("Paint over the part to change")
+    expect(canvas).to_have_css("touch-action", "none")
+    assert painted(canvas) == 0
+    drag(page, canvas, [(0.2, 0.5), (0.6, 0.5)])
+    assert painted(canvas) > 0
+    expect(viewer(page)).to_be_visible()  # painting is no click outside
+    expect(form).to_be_visible()
+    expect(viewer(page)).to_have_attribute("data-image-id", image_id)
+
+    payload = submit_edit(page, harness, form, image_id, "turn it into a river")
+    assert set(payload) == {"image_id", "prompt", "mask"}
+    assert payload["image_id"] == image_id
+    assert payload["prompt"] == "turn it into a river"
+    w, h = FULL_SIZE[image_id]
+    alpha = decode_mask(payload["mask"], (w, h)).getchannel("A")
+    for fx in (0.2, 0.3, 0.4, 0.5, 0.6):  # along the drag path: the area to edit
+        assert alpha.getpixel((round(fx * w), round(0.5 * h))) == 0, fx
+    for x, y in ((0, 0), (w - 1, 0), (0, h - 1), (w - 1, h - 1), (w // 2, h // 8)):
+        assert alpha.getpixel((x, y)) == 255, (x, y)  # far from it: kept
+    hist = alpha.histogram()
+    assert hist[0] > 0 and hist[255] > 0.8 * w * h
+    assert active_image_id(page) == image_id  # focus went back to the thumbnail
+
+    # the viewer opens again with a fresh form: no mask mode, no strokes
+    thumb(gallery, image_id).click()
+    viewer(page).get_by_test_id("image-edit").click()
+    toggle = viewer(page).get_by_test_id("image-mask-toggle")
+    expect(toggle).to_have_attribute("aria-pressed", "false")
+    toggle.click()
+    assert painted(viewer(page).get_by_test_id("image-mask-canvas")) == 0
+
+
+def test_mask_overlay_follows_the_image_through_a_resize(page: Page, harness: AppProcess) -> None:
+    gallery = open_gallery(page, harness)
+    form = open_edit_form(page, gallery, LAKE)
+    canvas = mask_mode(page, form)
+    drag(page, canvas, [(0.1, 0.2), (0.3, 0.2)])
+    before = painted(canvas)
+    # the details panel and a smaller window scale the image down: the overlay follows it
+    page.keyboard.press("i")
+    expect(viewer(page).get_by_test_id("image-info")).to_be_visible()
+    assert_over_image(page, canvas)
+    page.set_viewport_size({"width": 1000, "height": 700})
+    small = assert_over_image(page, canvas)
+    assert small["width"] < 700
+    assert 0 < painted(canvas) < before  # the same stroke, scaled with the image
+    page.keyboard.press("i")
+    assert_over_image(page, canvas)
+    drag(page, canvas, [(0.7, 0.8), (0.9, 0.8)])
+    page.set_viewport_size({"width": 1280, "height": 900})
+    assert_over_image(page, canvas)
+
+    payload = submit_edit(page, harness, form, LAKE, "add two boats")
+    w, h = FULL_SIZE[LAKE]
+    alpha = decode_mask(payload["mask"], (w, h)).getchannel("A")
+    # both strokes sit where they were painted, in image coordinates
+    for fx, fy in ((0.12, 0.2), (0.2, 0.2), (0.28, 0.2), (0.72, 0.8), (0.8, 0.8), (0.88, 0.8)):
+        assert alpha.getpixel((round(fx * w), round(fy * h))) == 0, (fx, fy)
+    for fx, fy in ((0.5, 0.5), (0.2, 0.8), (0.8, 0.2), (0.02, 0.98)):
+        assert alpha.getpixel((round(fx * w), round(fy * h))) == 255, (fx, fy)
+
+
+def test_clear_and_undo_send_no_mask(page: Page, harness: AppProcess) -> None:
+    gallery = open_gallery(page, harness)
+    form = open_edit_form(page, gallery, SUNSET)
+    canvas = mask_mode(page, form)
+    undo = form.get_by_test_id("image-mask-undo")
+    clear = form.get_by_test_id("image-mask-clear")
+    expect(undo).to_have_attribute("aria-disabled", "true")
+    expect(clear).to_have_attribute("aria-disabled", "true")
+
+    drag(page, canvas, [(0.2, 0.3), (0.5, 0.3)])
+    one = painted(canvas)
+    drag(page, canvas, [(0.2, 0.7), (0.5, 0.7)])
+    two = painted(canvas)
+    assert 0 < one < two
+    expect(undo).not_to_have_attribute("aria-disabled", "true")
+    undo.click()
+    assert painted(canvas) == one
+    # Ctrl/Cmd+Z undoes a stroke, except in the prompt, where it is the field's own undo
+    prompt = form.get_by_test_id("image-edit-prompt")
+    prompt.click()
+    page.keyboard.type("abc")
+    page.keyboard.press("ControlOrMeta+z")
+    assert painted(canvas) == one
+    undo.focus()
+    page.keyboard.press("ControlOrMeta+z")
+    assert painted(canvas) == 0
+    expect(undo).to_have_attribute("aria-disabled", "true")
+    expect(undo).to_be_focused()  # it stays focusable when there is nothing to undo
+    undo.click(force=True)  # nothing happens
+    payload = submit_edit(page, harness, form, SUNSET, "only undone strokes")
+    assert payload == {"image_id": SUNSET, "prompt": "only undone strokes"}
+
+    # Clear
+    form = open_edit_form(page, gallery, SUNSET)
+    canvas = mask_mode(page, form)
+    drag(page, canvas, [(0.3, 0.3), (0.7, 0.6)])
+    drag(page, canvas, [(0.6, 0.2), (0.6, 0.8)])
+    assert painted(canvas) > 0
+    clear.click()
+    assert painted(canvas) == 0
+    expect(clear).to_have_attribute("aria-disabled", "true")
+    payload = submit_edit(page, harness, form, SUNSET, "cleared strokes")
+    assert payload == {"image_id": SUNSET, "prompt": "cleared strokes"}
+
+    # strokes painted but "Select area" turned off again: the whole image
+    form = open_edit_form(page, gallery, SUNSET)
+    canvas = mask_mode(page, form)
+    drag(page, canvas, [(0.3, 0.3), (0.7, 0.6)])
+    toggle = form.get_by_test_id("image-mask-toggle")
+    toggle.click()
+    expect(toggle).to_have_attribute("aria-pressed", "false")
+    expect(canvas).to_have_count(0)
+    payload = submit_edit(page, harness, form, SUNSET, "the whole image")
+    assert payload == {"image_id": SUNSET, "prompt": "the whole image"}
+
+
+def _transparent_rows(alpha: Image.Image, x: int, y0: int, y1: int) -> int:
+    return sum(1 for y in range(y0, y1) if alpha.getpixel((x, y)) == 0)
+
+
+def test_brush_size_changes_the_painted_width(page: Page, harness: AppProcess) -> None:
+    gallery = open_gallery(page, harness)
+    form = open_edit_form(page, gallery, SUNSET)
+    canvas = mask_mode(page, form)
+    brush = form.get_by_test_id("image-mask-brush")
+    expect(brush).to_have_attribute("type", "range")
+    start = int(brush.input_value())
+
+    # [ and ] change it, except in a text field
+    form.get_by_test_id("image-mask-toggle").focus()
+    page.keyboard.press("]")
+    expect(brush).to_have_value(str(start + 4))
+    page.keyboard.press("[")
+    page.keyboard.press("[")
+    expect(brush).to_have_value(str(start - 4))
+    prompt = form.get_by_test_id("image-edit-prompt")
+    prompt.focus()
+    page.keyboard.type("[x]")
+    expect(prompt).to_have_value("[x]")
+    expect(brush).to_have_value(str(start - 4))
+
+    # the slider, with the keyboard: the smallest brush, then the largest
+    brush.focus()
+    page.keyboard.press("Home")
+    expect(brush).to_have_value(brush.get_attribute("min") or "")
+    drag(page, canvas, [(0.2, 0.25), (0.8, 0.25)])
+    thin = painted(canvas)
+    page.keyboard.press("End")  # the focus stayed on the slider while painting
+    expect(brush).to_have_value(brush.get_attribute("max") or "")
+    drag(page, canvas, [(0.2, 0.75), (0.8, 0.75)])
+    assert painted(canvas) - thin > 8 * thin
+    shown = settled_box(canvas)["width"]
+
+    payload = submit_edit(page, harness, form, SUNSET, "wider and thinner")
+    w, h = FULL_SIZE[SUNSET]
+    alpha = decode_mask(payload["mask"], (w, h)).getchannel("A")
+    thin_rows = _transparent_rows(alpha, w // 2, 0, h // 2)
+    wide_rows = _transparent_rows(alpha, w // 2, h // 2, h)
+    # each stroke is as wide as its brush was on screen, scaled to the image's pixels
+    assert thin_rows == pytest.approx(8 * w / shown, abs=3)
+    assert wide_rows == pytest.approx(120 * w / shown, rel=0.05)
+
+
+def test_escape_leaves_mask_mode_then_cancels_the_form(page: Page, harness: AppProcess) -> None:
+    gallery = open_gallery(page, harness)
+    before = len(actions(harness))
+    form = open_edit_form(page, gallery, LAKE)
+    toggle = form.get_by_test_id("image-mask-toggle")
+    prompt = form.get_by_test_id("image-edit-prompt")
+    canvas = mask_mode(page, form)
+    expect(viewer(page)).to_have_attribute("data-mask", "on")
+    expect(viewer(page).get_by_test_id("image-next")).to_have_count(0)  # no way off by accident
+    drag(page, canvas, [(0.3, 0.4), (0.6, 0.5)])
+    expect(toggle).to_be_focused()  # painting took no focus
+
+    # arrow keys and clicks, on the image or beside it, stay with this image and this form
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowLeft")
+    box = canvas.bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + box["width"] * 0.8, box["y"] + box["height"] * 0.2)
+    page.mouse.click(24, 160)
+    expect(viewer(page)).to_have_attribute("data-image-id", LAKE)
+    expect(form).to_be_visible()
+    expect(toggle).to_have_attribute("aria-pressed", "true")
+    painted_here = painted(canvas)
+    assert painted_here > 0
+
+    # every control is in the Tab order
+    reached = set()
+    for _ in range(16):
+        page.keyboard.press("Tab")
+        reached.add(active_testid(page))
+    assert {
+        "image-mask-toggle",
+        "image-mask-brush",
+        "image-mask-undo",
+        "image-mask-clear",
+        "image-edit-prompt",
+        "image-edit-cancel",
+    } <= reached
+
+    # Escape leaves mask mode first and discards the strokes; the form stays
+    toggle.focus()
+    page.keyboard.press("Escape")
+    expect(toggle).to_have_attribute("aria-pressed", "false")
+    expect(canvas).to_have_count(0)
+    expect(form.get_by_test_id("image-mask-hint")).to_have_count(0)
+    expect(form).to_be_visible()
+    expect(viewer(page)).not_to_have_attribute("data-mask", "on")
+    expect(toggle).to_be_focused()
+    toggle.click()
+    assert painted(canvas) == 0
+    # from the prompt too, where the focus stays
+    drag(page, canvas, [(0.3, 0.4), (0.6, 0.5)])
+    prompt.click()
+    page.keyboard.press("Escape")
+    expect(toggle).to_have_attribute("aria-pressed", "false")
+    expect(prompt).to_be_focused()
+    # the focus was on a control that went away with mask mode: it goes to the toggle
+    toggle.click()
+    assert painted(canvas) == 0
+    form.get_by_test_id("image-mask-clear").focus()
+    page.keyboard.press("Escape")
+    expect(toggle).to_have_attribute("aria-pressed", "false")
+    expect(toggle).to_be_focused()
+
+    # another image (the lineage link in the details) gets a fresh area
+    toggle.click()
+    drag(page, canvas, [(0.3, 0.4), (0.6, 0.5)])
+    page.keyboard.press("i")
+    viewer(page).get_by_test_id("image-lineage").get_by_role("button").click()
+    expect(viewer(page)).to_have_attribute("data-image-id", SUNSET)
+    expect(toggle).to_have_attribute("aria-pressed", "false")
+    expect(canvas).to_have_count(0)
+    toggle.click()
+    assert_over_image(page, canvas)
+    assert painted(canvas) == 0
+    page.keyboard.press("i")
+
+    # then, as before: Escape cancels the form, and the next one closes the viewer
+    page.keyboard.press("Escape")
+    expect(toggle).to_have_attribute("aria-pressed", "false")
+    page.keyboard.press("Escape")
+    expect(form).to_have_count(0)
+    expect(viewer(page)).to_be_visible()
+    expect(viewer(page).get_by_test_id("image-edit")).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(viewer(page)).to_have_count(0)
+    assert len(actions(harness)) == before
+
+
+def test_touch_paints_without_swiping_to_another_image(
+    browser: Browser, harness: AppProcess
+) -> None:
+    ctx = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True)
+    try:
+        page = ctx.new_page()
+        page.set_default_timeout(15_000)
+        gallery = open_gallery(page, harness)
+        form = open_edit_form(page, gallery, SUNSET)
+        canvas = mask_mode(page, form)
+        box = canvas.bounding_box()
+        assert box is not None
+        cdp = ctx.new_cdp_session(page)
+        y = box["y"] + box["height"] * 0.5
+        xs = [box["x"] + box["width"] * f for f in (0.15, 0.3, 0.45, 0.6, 0.75, 0.85)]
+        cdp.send(
+            "Input.dispatchTouchEvent",
+            {"type": "touchStart", "touchPoints": [{"x": xs[0], "y": y}]},
+        )
+        for x in xs[1:]:
+            cdp.send(
+                "Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [{"x": x, "y": y}]}
+            )
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+        page.wait_for_timeout(300)
+        assert painted(canvas) > 0
+        expect(viewer(page)).to_have_attribute("data-image-id", SUNSET)  # no swipe to the next
+        assert page.evaluate("() => window.scrollY") == 0
+        payload = submit_edit(page, harness, form, SUNSET, "a touch of gold")
+        w, h = FULL_SIZE[SUNSET]
+        alpha = decode_mask(payload["mask"], (w, h)).getchannel("A")
+        for fx in (0.2, 0.5, 0.8):
+            assert alpha.getpixel((round(fx * w), h // 2)) == 0, fx
+        assert alpha.getpixel((w // 2, h // 10)) == 255
+    finally:
+        ctx.close()
+
+
 # ------------------------------------------------------------------ looks
 
 
@@ -814,3 +1225,45 @@ def test_screenshots_mobile(browser: Browser, harness: AppProcess, theme: str) -
         expect(form.get_by_test_id("image-edit-submit")).to_be_in_viewport()
     finally:
         ctx.close()
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_screenshots_mask_mode(browser: Browser, harness: AppProcess, theme: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    for name, image_id, width, height in (
+        (f"viewer-mask-{theme}.png", LAKE, 1280, 900),
+        (f"viewer-mask-mobile-{theme}.png", SUNSET, 390, 844),
+    ):
+        ctx = new_context(browser, theme, width, height)
+        try:
+            page = ctx.new_page()
+            gallery = open_gallery(page, harness)
+            expect(page.locator("html")).to_have_class(theme)
+            form = open_edit_form(page, gallery, image_id)
+            form.get_by_test_id("image-edit-prompt").fill("Add a small red sailboat")
+            canvas = mask_mode(page, form)
+            drag(page, canvas, [(0.22, 0.62), (0.4, 0.7), (0.58, 0.64)])
+            drag(page, canvas, [(0.3, 0.58), (0.5, 0.6)])
+            box = canvas.bounding_box()
+            assert box is not None
+            page.mouse.move(box["x"] + box["width"] * 0.72, box["y"] + box["height"] * 0.45)
+            page.wait_for_timeout(400)
+            page.screenshot(path=str(ARTIFACTS / name))
+            assert_over_image(page, canvas)
+            frame = viewer(page).locator(".icg-frame").bounding_box()
+            bar = form.bounding_box()
+            assert frame is not None and bar is not None
+            assert frame["y"] + frame["height"] <= bar["y"]
+            assert bar["x"] >= 0 and bar["x"] + bar["width"] <= width
+            assert bar["y"] + bar["height"] <= height
+            for testid in (
+                "image-mask-toggle",
+                "image-mask-brush",
+                "image-mask-undo",
+                "image-mask-clear",
+                "image-edit-cancel",
+                "image-edit-submit",
+            ):
+                expect(form.get_by_test_id(testid)).to_be_in_viewport()
+        finally:
+            ctx.close()

@@ -252,3 +252,62 @@ def test_the_offline_demo_refines_and_edits(
         assert same > 0.6 * source.width * source.height
         assert first_id != second_id
         chat.screenshot("demo-refine-edit")
+
+
+def aligned_box(page: Page, canvas: Any) -> dict[str, float]:
+    """The painting canvas' box once it lies exactly over the image (the viewer's layout
+    settles after the edit form grows)."""
+    image = page.get_by_test_id("image-full")
+    for _ in range(100):
+        c, i = canvas.bounding_box(), image.bounding_box()
+        if c and i and all(abs(c[k] - i[k]) < 1 for k in ("x", "y", "width", "height")):
+            return c
+        page.wait_for_timeout(50)
+    raise AssertionError(f"the canvas {c} never lay over the image {i}")
+
+
+def test_select_an_area_in_the_viewer_and_edit_only_there(
+    page: Page, app: AppProcess, provider: FakeOpenAI
+) -> None:
+    provider.reset()
+    chat = start(page, app, "GPT Image 1")
+    provider.queue_tool_call("generate_image", {"prompt": "a quiet harbour", "size": "1024x1024"})
+    provider.queue_text("A harbour.")
+    chat.send("draw a quiet harbour")
+    thumbs = page.locator(THUMBS)
+    expect(thumbs).to_have_count(1, timeout=30_000)
+    chat.wait_idle()
+
+    thumbs.first.click()
+    viewer = page.get_by_test_id("image-fullscreen")
+    expect(viewer).to_be_visible()
+    viewer.get_by_test_id("image-edit").click()
+    page.get_by_test_id("image-edit-prompt").fill("put a red boat here")
+    page.get_by_test_id("image-mask-toggle").click()
+    canvas = page.get_by_test_id("image-mask-canvas")
+    expect(canvas).to_be_visible()
+    box = aligned_box(page, canvas)
+    # Paint a horizontal stroke across the left third, half way down.
+    y = box["y"] + box["height"] / 2
+    page.mouse.move(box["x"] + box["width"] * 0.1, y)
+    page.mouse.down()
+    for step in range(1, 11):
+        page.mouse.move(box["x"] + box["width"] * (0.1 + 0.02 * step), y)
+    page.mouse.up()
+    chat.screenshot("refine-select-area")
+    page.get_by_test_id("image-edit-submit").click()
+
+    expect(page.get_by_test_id("image-gallery")).to_have_count(2, timeout=30_000)
+    expect(page.locator(THUMBS)).to_have_count(2, timeout=30_000)
+    expect(
+        page.get_by_text(re.compile(r"Only the selected area \(\d+% of the picture\)"))
+    ).to_be_visible()
+    chat.screenshot("refine-select-area-result")
+    (sent,) = provider.requests_to("/v1/images/edits")
+    assert sent.form["prompt"] == "put a red boat here"
+    (mask,) = [f for f in sent.files if f.field == "mask"]
+    with Image.open(io.BytesIO(mask.data)) as im:
+        assert im.format == "PNG" and im.size == (1024, 1024)
+        alpha = im.convert("RGBA").getchannel("A")
+    assert alpha.getpixel((205, 512)) == 0 and alpha.getpixel((307, 512)) == 0  # painted
+    assert alpha.getpixel((900, 100)) == 255 and alpha.getpixel((512, 900)) == 255  # kept
