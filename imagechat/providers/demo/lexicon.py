@@ -371,3 +371,37 @@ TRAILING_NOISE: Final = re.compile(
     r"|the|more|size|sized|style|format|using|by)\b)+$",
     re.I,
 )
+
+# Everyday things the demo pictures can show (see things.py), by motif. Words that mean something
+# else too are left out or fenced ("van" but not "Van Gogh", "jet" but not "jet black").
+THING_WORDS: Final[dict[str, str]] = {
+    "lighthouse": r"lighthouses?|light\s+houses?|beacons?",
+    "boat": r"boats?|sail\s?boats?|sailing|sails?|yachts?|ships?|steamships?|steamers?|ferry"
+    r"|ferries|vessels?|canoes?|kayaks?|dinghy|dinghies|row\s?boats?|schooners?|galleons?"
+    r"|catamarans?|tug\s?boats?|freighters?|tankers?|cruise|sloops?|fishing\s+boats?",
+    "bird": r"birds?|seagulls?|gulls?|eagles?|hawks?|falcons?|doves?|pigeons?|sparrows?"
+    r"|swallows?|crows?|ravens?|parrots?|robins?|bluebirds?|songbirds?|finch(?:es)?"
+    r"|hummingbirds?|geese|flock|flying\s+birds?",
+    "car": r"cars?|automobiles?|vehicles?|sports\s?cars?|race\s?cars?|racing\s+cars?|taxis?"
+    r"|taxicabs?|sedans?|convertibles?|jeeps?|suvs?|hatchbacks?|coupes?|trucks?|lorry"
+    r"|lorries|pick-?ups?|vans?(?!\s+gogh)|minivans?|buses|bus|ambulances?|fire\s+engines?"
+    r"|campervans?|limousines?|limos?",
+    "rocket": r"rockets?|rocket\s?ships?|spaceships?|space\s+ships?|spacecrafts?"
+    r"|space\s+shuttles?|starships?",
+    "fish": r"fish(?:es)?|goldfish|koi|clownfish|angelfish|swordfish|salmon|trout|tuna"
+    r"|piranhas?|guppy|guppies|betta",
+    "castle": r"castles?|fortress(?:es)?|palaces?|citadels?|ch[aâ]teaux?",
+    "bicycle": r"bicycles?|bikes?|cycling|cyclists?|bmx|tandems?|penny[\s-]farthings?",
+    "balloon": r"hot[\s-]?air\s+balloons?|air\s?balloons?|balloons?",
+    "butterfly": r"butterfl(?:y|ies)|moths?",
+    "cup": r"cups?|mugs?|teacups?|coffee|espresso|lattes?|cappuccinos?|tea|hot\s+chocolate"
+    r"|cocoa",
+    "book": r"books?|novels?|notebooks?|diary|diaries|journals?|bookshel(?:f|ves)|bookstores?"
+    r"|bookshops?|librar(?:y|ies)|reading|textbooks?|storybooks?",
+    "airplane": r"air\s?planes?|aeroplanes?|planes?|jets?(?!\s+black)|jetliners?|airliners?"
+    r"|aircraft|seaplanes?|biplanes?|airlines?|airports?|aviation",
+    "rainbow": r"rainbows?",
+    # not drawn themselves: they move the waterline up, for a picture under the sea
+    "underwater": r"underwater|under\s+(?:the\s+)?(?:sea|water|ocean|waves)|aquariums?|coral"
+    r"|reefs?|fish\s?tanks?|fish\s?bowls?|deep\s+sea|sea\s?(?:bed|floor)|scuba|diving|diver",
+}

@@ -77,28 +77,34 @@ _BACKGROUND_COLOUR_RE: Final = re.compile(
 SCENE_PALETTES: Final[tuple[tuple[str, tuple[RGB, RGB, RGB]], ...]] = (
     (r"sunset|sunrise|dusk|dawn|autumn|fall", ((250, 140, 70), (200, 70, 110), (255, 210, 90))),
     (
-        r"night|space|galaxy|star|cosmos|midnight|moon",
+        r"night|space|galaxy|star|cosmos|midnight|moon|rocket",
         ((25, 30, 80), (70, 50, 140), (240, 230, 160)),
     ),
     (
-        r"sea|ocean|water|lake|beach|river|wave|harbou?r",
+        r"sea|ocean|water|lake|beach|river|wave|harbou?r|lighthouse|boat|ship|yacht|sail|\w*fish"
+        r"|seagull|canoe|kayak|ferry|underwater|aquarium",
         ((60, 150, 220), (20, 90, 160), (240, 220, 160)),
     ),
     (
-        r"forest|tree|jungle|garden|park|grass|meadow",
+        r"forest|tree|jungle|garden|park|grass|meadow|castle|palace|bicycle|bike|butterfl|cars?\b"
+        r"|truck|bus\b|taxi",
         ((120, 190, 230), (40, 130, 60), (200, 160, 80)),
     ),
     (r"snow|winter|ice|frost", ((200, 225, 245), (120, 160, 210), (250, 250, 255))),
     (r"desert|sand|dune", ((250, 215, 150), (210, 150, 80), (120, 170, 220))),
     (
-        r"kitchen|house|home|room|interior|cabin|cafe|bakery",
+        r"kitchen|house|home|room|interior|cabin|cafe|bakery|coffee|cups?\b|mugs?\b|tea\b|book"
+        r"|librar|latte|cappuccino",
         ((235, 225, 205), (170, 120, 80), (90, 140, 160)),
     ),
     (
         r"city|building|skyline|street|tower|office",
         ((150, 180, 215), (80, 90, 120), (250, 200, 90)),
     ),
-    (r"cloud|sky|storage|weather", ((150, 200, 245), (60, 120, 200), (250, 250, 255))),
+    (
+        r"cloud|sky|storage|weather|balloon|air\s?plane|aeroplane|plane\b|jet\b|bird|rainbow",
+        ((150, 200, 245), (60, 120, 200), (250, 250, 255)),
+    ),
     (r"robot|tech|ai|computer|cyber", ((40, 50, 70), (70, 170, 220), (240, 120, 60))),
 )
 DEFAULT_PALETTES: Final[tuple[tuple[RGB, RGB, RGB], ...]] = (

@@ -8,7 +8,7 @@ from typing import Final
 
 from PIL import Image, ImageDraw, ImageOps
 
-from . import motifs
+from . import motifs, things
 from .palette import RGB, Palette, build_palette, colour_near, darken, lighten, mix, shift_hue
 
 KEYWORDS: Final[dict[str, re.Pattern[str]]] = {
@@ -26,7 +26,7 @@ KEYWORDS: Final[dict[str, re.Pattern[str]]] = {
         "tree": r"trees?|forest|woods|jungle|park|garden|palms?|pines?|orchard",
         "forest": r"forest|woods|jungle|orchard",
         "city": r"city|skyline|downtown|streets?|town|village|skyscrapers?|buildings",
-        "house": r"house|home|cottage|cabin|castle|building|barn|hut|farmhouse",
+        "house": r"house|home|cottage|cabin|building|barn|hut|farmhouse",
         "interior": r"kitchen|room|interior|office|bedroom|living\s+room|cafe|café|restaurant"
         r"|library|bakery|shop|classroom",
         "cat": r"cats?|kittens?|kitty",
@@ -49,6 +49,40 @@ _SUBJECT_AFTER_FOR: Final = re.compile(r"\bfor\s+(?:an?\s+|the\s+|my\s+)?([A-Za-
 
 def _has(text: str, key: str) -> bool:
     return bool(KEYWORDS[key].search(text))
+
+
+def _night(text: str) -> bool:
+    """A night sky: asked for, or a rocket with no daylight named (it flies among the stars)."""
+    return _has(text, "night") or (
+        things.has(text, "rocket") and not _has(text, "sun") and not _has(text, "cloud")
+    )
+
+
+def _watery(text: str) -> bool:
+    return _has(text, "water") or things.wants_water(text)
+
+
+def _underwater(text: str) -> bool:
+    """Under the sea, or a fish with no other water named: the sea fills most of the picture."""
+    if things.has(text, "underwater"):
+        return True
+    return (
+        things.has(text, "fish") and not _has(text, "water") and not things.has(text, "lighthouse")
+    )
+
+
+def _in_space(text: str) -> bool:
+    """A rocket among the stars with nothing on the ground: no ground is drawn (unless it is
+    being launched)."""
+    grounded = ("tree", "house", "city", "cat", "dog", "flower", "desert", "snow", "mountain")
+    return (
+        things.has(text, "rocket")
+        and _night(text)
+        and not _watery(text)
+        and not things.wants_land(text)
+        and not any(_has(text, k) for k in grounded)
+        and not re.search(r"\blaunch|\blift[\s-]?off|\btake[\s-]?off|\bpad\b", text, re.I)
+    )
 
 
 def _gradient(w: int, h: int, top: RGB, bottom: RGB) -> Image.Image:
@@ -77,7 +111,7 @@ def _varied(palette: Palette, index: int) -> Palette:
 
 
 def _background(text: str, w: int, h: int, pal: Palette) -> Image.Image:
-    if _has(text, "night") or (_has(text, "moon") and not _has(text, "sun")):
+    if _night(text) or (_has(text, "moon") and not _has(text, "sun")):
         return _gradient(w, h, (10, 14, 40), (45, 40, 100))
     if _has(text, "sunset") and not pal.named:
         return _gradient(w, h, (255, 170, 90), (190, 70, 120))
@@ -132,7 +166,7 @@ def _logo(
         motifs.heart(d, cx, cy, r * 0.45, ink)
     elif _has(text, "flower"):
         motifs.flower(d, cx, cy, r * 0.45, ink, pal.accent)
-    else:
+    elif not things.draw_icon(d, text, inner, ink, pal.accent):
         named = _SUBJECT_AFTER_FOR.search(text)
         words = (
             [named.group(1)]
@@ -156,10 +190,13 @@ def _landscape(
     """Sky, land and water motifs; returns the ground line, or None if nothing was drawn."""
     drew = False
     horizon = h * rng.uniform(0.56, 0.66)
-    if _has(text, "night"):
-        motifs.stars(d, w, horizon, 60 + rng.randint(0, 60), rng)
+    if _underwater(text):
+        horizon *= 0.38  # a strip of sky over a deep sea
+    night = _night(text)
+    if night:
+        motifs.stars(d, w, h if _in_space(text) else horizon, 60 + rng.randint(0, 60), rng)
         drew = True
-    if _has(text, "moon") or (_has(text, "night") and not _has(text, "sun")):
+    if _has(text, "moon") or (night and not _has(text, "sun")):
         motifs.moon(
             d,
             w * rng.uniform(0.6, 0.85),
@@ -178,7 +215,13 @@ def _landscape(
             pal.primary if pal.named else (255, 200, 60),
         )
         drew = True
-    if _has(text, "cloud"):
+    if things.has(text, "rainbow"):  # from a stream of its own: the rest stays where it was
+        arc = random.Random(round(horizon * 1000))
+        centre = w * arc.uniform(0.42, 0.58)
+        radius = min(w * arc.uniform(0.36, 0.46), centre - w * 0.02, w * 0.98 - centre)
+        motifs.rainbow(d, centre, horizon + h * 0.04, radius)
+        drew = True
+    if _has(text, "cloud") or things.wants_clouds(text):
         for _ in range(rng.randint(2, 4)):
             motifs.cloud(
                 d,
@@ -197,10 +240,22 @@ def _landscape(
         motifs.mountains(d, w, horizon, h * 0.4, cols, rng)
         drew = True
     land = ("tree", "house", "city", "cat", "dog", "flower", "robot", "desert", "snow")
-    if _has(text, "water"):
+    if _watery(text):
         motifs.waves(d, w, horizon, h, darken(mix((40, 110, 200), pal.primary, 0.3), 0.1), rng)
+        if horizon < h * 0.4:  # under the sea: seaweed on the floor (its own stream, as above)
+            fronds = random.Random(round(horizon * 1000) + 1)
+            for _ in range(fronds.randint(3, 5)):
+                motifs.seaweed(
+                    d,
+                    fronds.uniform(0.05, 0.95) * w,
+                    h,
+                    h * fronds.uniform(0.2, 0.32),
+                    (40, 130, 80),
+                )
         drew = True
-    elif drew or any(_has(text, k) for k in land):
+    elif _in_space(text):
+        return None  # stars all the way down: nothing stands on the ground
+    elif drew or any(_has(text, k) for k in land) or things.wants_land(text):
         ground: RGB = (
             (235, 200, 130)
             if _has(text, "desert")
@@ -234,7 +289,7 @@ def _landscape(
             colour = darken(mix(pal.secondary, (90, 100, 130), 0.5), rng.uniform(0, 0.3))
             motifs.building(d, (x, top, x + bw, horizon), colour, rng)
             x += bw + w * rng.uniform(0.0, 0.03)
-    elif _has(text, "house"):
+    elif _has(re.sub(r"light\s+house", "", text, flags=re.I), "house"):
         hw = w * rng.uniform(0.28, 0.36)
         x0 = w * rng.uniform(0.15, 0.55)
         wall = colour_near(text, KEYWORDS["house"].pattern) or lighten(pal.primary, 0.35)
@@ -248,6 +303,7 @@ def _landscape(
 
 
 _SUBJECT_KEYS: Final = ("cat", "dog", "robot", "flower", "heart", "shape")
+_RIDERS: Final = ("cat", "dog", "robot")  # these can sit in a boat or on a bicycle
 _SUBJECT_DEFAULTS: Final[dict[str, RGB]] = {
     "cat": (230, 150, 70),
     "dog": (170, 120, 70),
@@ -258,6 +314,12 @@ _SUBJECT_DEFAULTS: Final[dict[str, RGB]] = {
 }
 
 
+def _subject_keys(text: str) -> list[str]:
+    keys = [k for k in _SUBJECT_KEYS if k != "shape" and _has(text, k)]
+    shapes = dict.fromkeys(m.group(0).lower() for m in KEYWORDS["shape"].finditer(text))
+    return (keys + [f"shape:{name}" for name in shapes])[:3]
+
+
 def _subjects(
     d: ImageDraw.ImageDraw,
     text: str,
@@ -266,17 +328,25 @@ def _subjects(
     pal: Palette,
     rng: random.Random,
     ground: float | None,
+    stage: things.Stage | None = None,
 ) -> bool:
-    """Cats, robots, flowers, shapes…: big in the middle, or standing on the ground."""
-    keys = [k for k in _SUBJECT_KEYS if k != "shape" and _has(text, k)]
-    shapes = dict.fromkeys(m.group(0).lower() for m in KEYWORDS["shape"].finditer(text))
-    keys = (keys + [f"shape:{name}" for name in shapes])[:3]
+    """Cats, robots, flowers, shapes…: big in the middle, or standing on the ground (in the
+    places the things left free; a cat or dog on a boat's deck or a bicycle's saddle)."""
+    keys = _subject_keys(text)
     scale = 0.3 if ground is not None else (0.55 if len(keys) == 1 else 0.34)
+    slots = iter(stage.slots or ()) if stage is not None else iter(())
+    perch = stage.perch if stage is not None else None
     for i, key in enumerate(keys):
         size = min(w, h) * scale * rng.uniform(0.9, 1.1)
         slot = (i + 0.5) / len(keys)
         cx = w * (rng.uniform(0.3, 0.7) if len(keys) == 1 and ground is not None else slot)
         bottom = (ground + h * 0.08) if ground is not None else h * 0.5 + size / 2
+        if perch is not None and key in _RIDERS:  # aboard, sized to the seat
+            x0, _, x1, seat_y = perch
+            size, cx, bottom = (x1 - x0) * 0.55, (x0 + x1) / 2, seat_y + (x1 - x0) * 0.04
+            perch = None
+        elif (free := next(slots, None)) is not None:
+            cx = w * free
         box = (cx - size / 2, bottom - size, cx + size / 2, bottom)
         kind, _, shape = key.partition(":")
         near = (
@@ -316,6 +386,8 @@ def draw_scene(
     text = prompt
     palette = _varied(build_palette(text, random.Random(seed)), index)
     rng = random.Random(seed * 1009 + index * 7919)
+    # things draw from a stream of their own, so naming one leaves the rest of the scene as it was
+    thing_rng = random.Random(seed * 2027 + index * 104729 + 1)
     layer = Image.new("RGBA", (width, height), (0, 0, 0, 0))
     d = ImageDraw.Draw(layer, "RGBA")
     if _has(text, "logo"):
@@ -324,10 +396,33 @@ def draw_scene(
         motifs.interior(
             d, width, height, lighten(palette.sky_top, 0.2), (170, 120, 80), palette.primary
         )
-        _subjects(d, text, width, height, palette, rng, height * 0.72)
+        stage = things.draw_things(
+            layer,
+            text,
+            palette,
+            thing_rng,
+            height * 0.72,
+            water=False,
+            night=False,
+            subjects=len(_subject_keys(text)),
+            counter=height * 0.545,
+        )
+        _subjects(d, text, width, height, palette, rng, height * 0.72, stage)
     else:
         ground = _landscape(d, text, width, height, palette, rng)
-        if not _subjects(d, text, width, height, palette, rng, ground) and ground is None:
+        stage = things.draw_things(
+            layer,
+            text,
+            palette,
+            thing_rng,
+            ground,
+            water=ground is not None and _watery(text),
+            night=_night(text),
+            subjects=len(_subject_keys(text)),
+            riders=sum(k in _RIDERS for k in _subject_keys(text)),
+        )
+        drew = _subjects(d, text, width, height, palette, rng, stage.ground, stage)
+        if not drew and stage.ground is None and not stage.drew:
             motifs.abstract(
                 d, width, height, [palette.primary, palette.secondary, palette.accent], rng
             )
