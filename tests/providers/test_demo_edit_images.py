@@ -227,3 +227,20 @@ async def test_a_mask_limits_the_change_to_its_transparent_area(source: bytes) -
     assert diff(masked, left) > 20  # the selected half changed ...
     assert diff(masked, right) < 2  # ... and the rest is the source's pixels
     assert diff(masked, top) < diff(whole, top)
+
+
+@pytest.mark.parametrize("thing", ["boat", "car"])
+def test_adding_a_thing_the_scenes_know_draws_it_not_a_sticker(thing: str) -> None:
+    from imagechat.providers.demo.render import edit_png
+
+    source = demo.render_png("a quiet meadow", size="512x512")
+
+    def red_pixels(png: bytes) -> int:
+        picture = open_png(png).convert("RGB").crop((0, 0, 512, 440))  # above the caption
+        red = picture.point(lambda v: 255 if v > 180 else 0).getchannel("R")
+        not_red = ImageChops.lighter(*picture.point(lambda v: 255 if v >= 90 else 0).split()[1:])
+        return ImageChops.subtract(red, not_red).histogram()[255]
+
+    drawn = red_pixels(edit_png(source, f"add a red {thing}"))
+    sticker = red_pixels(edit_png(source, "add a red qux"))  # unknown: a lettered sticker
+    assert drawn > 2 * sticker > 0

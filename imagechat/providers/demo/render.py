@@ -19,7 +19,7 @@ from PIL import (
     ImageStat,
 )
 
-from . import motifs
+from . import motifs, things
 from .constants import DEFAULT_SIZE, MAX_SIDE, MIN_SIDE
 from .palette import COLOURS, darken, lighten, named_colours
 from .scene import draw_scene
@@ -414,7 +414,11 @@ def _draw_addition(img: Image.Image, what: str, index: int) -> None:
                 motifs.robot(d, box, colour, (250, 200, 60))
             else:
                 motifs.house(d, box, colour, darken(colour, 0.5))
-        else:  # something the demo cannot draw: a sticker with its initial
+        else:  # a thing the scenes know (a boat, a car…); else a sticker with its initial
+            size = side * 0.3
+            box = (cx - size / 2, h * 0.6 - size / 2, cx + size / 2, h * 0.6 + size / 2)
+            if things.draw_icon(d, what, box, colour, lighten(colour, 0.5)):
+                continue
             r = side * 0.06
             cy = h * 0.45
             d.ellipse(
