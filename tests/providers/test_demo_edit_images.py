@@ -244,3 +244,36 @@ def test_adding_a_thing_the_scenes_know_draws_it_not_a_sticker(thing: str) -> No
     drawn = red_pixels(edit_png(source, f"add a red {thing}"))
     sticker = red_pixels(edit_png(source, "add a red qux"))  # unknown: a lettered sticker
     assert drawn > 2 * sticker > 0
+
+
+def test_variations_of_an_image_keep_it_recognisable_and_differ_from_each_other() -> None:
+    """What the gallery's Variations ask an editing model for: the same picture, reframed and
+    recoloured, not three copies of one tint."""
+    from PIL import ImageFilter
+
+    from imagechat.providers.demo.render import edit_png
+
+    source = demo.render_png("a red lighthouse at night", size="512x512")
+    other = demo.render_png("a yellow taxi in the city", size="512x512")
+    ask = (
+        "A variation of this image: a red lighthouse at night. Keep its subject, style and "
+        "composition recognisable; vary the details, colours and framing."
+    )
+    variations = [edit_png(source, ask, index=i) for i in range(3)]
+
+    def outlines(png: bytes) -> Image.Image:  # where the shapes are, whatever their colours
+        grey = open_png(png).convert("L").crop((0, 0, 512, 440))  # above the captions
+        return grey.filter(ImageFilter.FIND_EDGES).point(lambda v: 255 if v > 40 else 0)
+
+    def moved(a: bytes, b: bytes) -> float:
+        return ImageStat.Stat(ImageChops.difference(outlines(a), outlines(b))).mean[0]
+
+    def recoloured(a: bytes, b: bytes) -> float:
+        pa, pb = (open_png(x).convert("RGB").crop((0, 0, 512, 440)) for x in (a, b))
+        return max(ImageStat.Stat(ImageChops.difference(pa, pb)).mean)
+
+    for i, variation in enumerate(variations):
+        assert moved(variation, source) > 8  # reframed (a tint moves no outline)
+        assert recoloured(variation, source) < recoloured(other, source)  # still this picture
+        for later in variations[i + 1 :]:
+            assert moved(variation, later) > 8  # three different framings

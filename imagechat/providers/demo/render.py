@@ -500,6 +500,35 @@ def _open_rgba(data: bytes) -> Image.Image:
         return ImageOps.exif_transpose(opened).convert("RGBA")
 
 
+# ImageChat's Variations ask an editing model for "a variation of this image: …".
+_VARIATION: Final = re.compile(r"\bvariations?\s+of\s+this\s+(?:image|picture)\b", re.I)
+# Per variation: (hue shift in degrees, mirrored, zoom, horizontal focus 0..1, brightness)
+_VARIANTS: Final = (
+    (16, False, 0.9, 0.35, 1.0),
+    (-16, True, 1.0, 0.5, 1.06),
+    (32, False, 0.84, 0.65, 0.95),
+)
+
+
+def _vary(img: Image.Image, index: int) -> Image.Image:
+    """The same picture, varied the way a variation would be: hue, mirrored, reframed."""
+    shift, mirrored, zoom, focus, light = _VARIANTS[index % len(_VARIANTS)]
+    alpha = img.getchannel("A")
+    h, s, v = img.convert("RGB").convert("HSV").split()
+    h = h.point(lambda x: (x + round(shift * 256 / 360)) % 256)
+    out = Image.merge("HSV", (h, s, v)).convert("RGB")
+    out.putalpha(alpha)
+    if mirrored:
+        out = ImageOps.mirror(out)
+    if zoom < 1:
+        w, hgt = out.size
+        cw, ch = round(w * zoom), round(hgt * zoom)
+        left = round((w - cw) * focus)
+        top = 0  # from the top: the source's caption band at the bottom stays out
+        out = out.crop((left, top, left + cw, top + ch)).resize((w, hgt), Image.Resampling.BICUBIC)
+    return adjust_brightness(out, light)
+
+
 def _only_where_masked(
     original: Image.Image, edited: Image.Image, mask: bytes, blocky: bool
 ) -> Image.Image:
@@ -535,6 +564,14 @@ def edit_png(
     work = _work_size(*target, "high")
     img = ImageOps.fit(img, work, Image.Resampling.BICUBIC)
     original = img.copy()
+    if _VARIATION.search(prompt) and mask is None:
+        img = _vary(img, index)
+        img = ImageOps.fit(img, target, Image.Resampling.BICUBIC) if img.size != target else img
+        transparent = img.getchannel("A").getextrema()[0] < 255
+        caption = _VARIATION.split(prompt, maxsplit=1)[-1].lstrip(" :").split(".")[0]
+        return to_png(
+            add_caption(img, caption, label="DEMO VARIATION", opacity=245), transparent=transparent
+        )
     if len(sources) > 1:
         other = ImageOps.fit(_open_rgba(bytes(sources[1])), work, Image.Resampling.BICUBIC)
         img = Image.blend(img, other, 0.5 if _BLEND_WORDS.search(prompt) else 0.3)
