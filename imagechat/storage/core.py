@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -191,6 +191,15 @@ class StorageCore:
             await conn.execute(delete(table).where(table.c.thread_id == thread_id))
         result = await conn.execute(delete(threads).where(threads.c.id == thread_id))
         return bool(result.rowcount)
+
+    async def _name_if_unnamed(self, conn: AsyncConnection, thread_id: str, text: str) -> None:
+        """Name a thread that has no name after its first user message, as Chainlit does when
+        it creates the thread (a thread restarted after a command is created by the message)."""
+        await conn.execute(
+            update(threads)
+            .where(threads.c.id == thread_id, or_(threads.c.name.is_(None), threads.c.name == ""))
+            .values(name=text[:NAME_MAX])
+        )
 
     async def _touch_thread(self, conn: AsyncConnection, thread_id: str) -> None:
         await conn.execute(

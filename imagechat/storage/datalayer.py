@@ -93,6 +93,8 @@ class ImageChatDataLayer(OwnedMixin, ItemsMixin, BaseDataLayer):
                         stmt.on_conflict_do_update(index_elements=["id"], set_=values)
                     )
                     await self._touch_thread(conn, thread_id)
+                    if values.get("type") == "user_message" and values.get("output"):
+                        await self._name_if_unnamed(conn, thread_id, str(values["output"]))
                 elif values:
                     await conn.execute(update(steps).where(steps.c.id == step_id).values(**values))
 

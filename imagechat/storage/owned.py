@@ -38,6 +38,44 @@ class OwnedMixin(ImagesMixin):
                 return False
             return await self._delete_thread_rows(conn, thread_id)
 
+    async def restart_thread_for_user(
+        self, thread_id: str, user_identifier: str, only_steps: set[str]
+    ) -> bool:
+        """Undo the start of a conversation whose only messages are ``only_steps`` (a command
+        and its notice; Chainlit's own ``run`` steps do not count): the rows go, the saved
+        settings wait for the thread's next start, and the next message may create it again
+        (unlike after ``delete_thread``). Late writes to the steps that went are dropped, so
+        nothing re-creates the thread behind the person's back.
+
+        False (and nothing changes) when the thread is missing, someone else's, or holds any
+        other message.
+        """
+        for step_id in only_steps:  # let writes already queued for them land first
+            async with self._locks.hold(f"step:{step_id}"):
+                pass
+        async with self.db.write() as conn:
+            _, _, owner = await self._thread_owner(conn, thread_id, lock=True)
+            if owner is None or owner != user_identifier:
+                return False
+            rows = (
+                await conn.execute(
+                    select(steps.c.id, steps.c.type).where(steps.c.thread_id == thread_id)
+                )
+            ).all()
+            if any(row.id not in only_steps and row.type != "run" for row in rows):
+                return False
+            metadata = await conn.scalar(
+                select(threads.c.metadata).where(threads.c.id == thread_id)
+            )
+            await self._delete_thread_rows(conn, thread_id)
+        for row in rows:
+            self._deleted_steps.add(row.id)
+        self._deleted_threads.discard(thread_id)
+        settings = (metadata or {}).get("chat_settings")
+        if isinstance(settings, dict) and settings:
+            self._pending_settings[thread_id] = (user_identifier, dict(settings))
+        return True
+
     async def rename_thread_for_user(self, thread_id: str, user_identifier: str, name: str) -> bool:
         async with self.db.write() as conn:
             _, _, owner = await self._thread_owner(conn, thread_id, lock=True)

@@ -8,6 +8,7 @@ signed-in user, and Save always adds a new version.
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import chainlit as cl
@@ -103,24 +104,51 @@ async def open_editor(selected: str | None = None) -> None:
     await cl.ElementSidebar.set_title("Agents")
 
 
+RESTARTED = "thread_restarted"  # user-session flag: the conversation awaits its first message
+
+
 def is_command(message: cl.Message) -> bool:
     text = (message.content or "").strip().lower()
     return message.command == COMMAND or text in ("/" + COMMAND, "/agent")
 
 
 async def handle_message(message: cl.Message) -> bool:
-    """Open the editor for `/agents`; True when the message was that command."""
+    """Open the editor for `/agents`; True when the message was that command.
+
+    When the command opened a new conversation, that conversation is not kept (no "Untitled
+    Conversation" in the sidebar): the next message starts it afresh."""
     if not is_command(message):
         return False
     await open_editor()
-    await cl.Message(
+    notice = cl.Message(
         content=(
             "**Agents** are open in the side panel: create an agent, or edit one of yours. "
             "Pick an agent in the menu at the top to start a conversation with it."
         ),
         metadata={UI_ONLY: True},  # not part of the conversation the model sees
-    ).send()
+    )
+    await notice.send()
+    await _forget_if_only_the_command({message.id, notice.id})
     return True
+
+
+async def _forget_if_only_the_command(step_ids: set[str]) -> None:
+    session = cl.context.session
+    user = current_user()
+    if not (session.thread_id and user):
+        return
+    layer = runtime.get().data_layer
+    # Chainlit creates the thread in a task of its own, started with the message: give it a
+    # moment (it is queued before the notice's write, so it has almost always landed).
+    for _ in range(20):
+        if await layer.restart_thread_for_user(session.thread_id, user, step_ids):
+            # The next message creates the thread again, named after it; Chainlit will not
+            # announce that one (its first interaction was the command): chat.py does.
+            cl.user_session.set(RESTARTED, True)
+            return
+        if await layer.get_thread_author(session.thread_id):  # exists, with more in it
+            return
+        await asyncio.sleep(0.1)
 
 
 def _problems(problems: list[Problem]) -> list[dict[str, str]]:

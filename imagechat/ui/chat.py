@@ -156,6 +156,12 @@ async def on_message(message: cl.Message) -> None:
         context=context,
     )
     await persist(_settings_record(session))
+    if cl.user_session.get(editor_ui.RESTARTED):  # a conversation that began with /agents
+        cl.user_session.set(editor_ui.RESTARTED, False)
+        await cl.context.emitter.emit(
+            "first_interaction",  # the sidebar lists it, the address becomes /thread/<id>
+            {"interaction": text, "thread_id": cl.context.session.thread_id},
+        )
 
 
 async def on_image_variations(action: cl.Action) -> dict[str, str] | None:

@@ -8,6 +8,7 @@ The tests of this module run in order and share Alice's page (one story, told in
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import closing
@@ -71,6 +72,36 @@ def query(data_dir: Path, sql: str, *args: object) -> list[tuple[Any, ...]]:
 
 
 # ---- what a person does --------------------------------------------------------------------
+
+
+def test_agents_in_a_new_conversation_leave_no_untitled_conversation(
+    browser: Browser, app: AppProcess, provider: FakeOpenAI, data_dir: Path
+) -> None:
+    provider.reset()
+    carol = ("carol", "carol's own password")
+    add_user(data_dir, *carol)
+
+    def carols_threads() -> list[str]:
+        sql = "SELECT t.name FROM threads t JOIN users u ON u.id = t.user_id WHERE u.identifier = ?"
+        return [name for (name,) in query(data_dir, sql, carol[0])]
+
+    context, page = new_page(browser)
+    try:
+        chat = ChatPage(page, app.url).login(*carol)
+        open_agents(chat)
+        assert carols_threads() == []  # the command alone is not a conversation
+        question = "What can agents do?"
+        chat.ask(question, f"Fake reply to: {question}")
+        assert carols_threads() == [question]  # the next message starts it, named after itself
+        expect(chat.sidebar_thread(question)).to_have_count(1)  # listed at once
+        expect(page).to_have_url(re.compile(r"/thread/[0-9a-f-]{36}$"))
+        page.reload()
+        chat.wait_ready()
+        expect(chat.sidebar_threads()).to_have_count(1)
+        chat.open_thread(question)
+        expect(chat.messages()).to_have_text([question, f"Fake reply to: {question}"])
+    finally:
+        context.close()
 
 
 def open_agents(chat: ChatPage) -> Locator:

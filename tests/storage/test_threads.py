@@ -147,6 +147,44 @@ async def test_settings_saved_before_the_first_message(dl: ImageChatDataLayer) -
     assert thread["metadata"] == {"chat_settings": {"model": "m1"}}
 
 
+async def test_a_thread_holding_only_a_command_can_start_again(dl: ImageChatDataLayer) -> None:
+    """`/agents` as the first message: the thread goes, its settings wait for the next start,
+    and the next message creates it afresh (a deleted thread would drop that write)."""
+    user = await make_user(dl, "alice")
+    thread_id = new_id()
+    assert await dl.save_thread_settings(thread_id, "alice", {"model": "m1", "agent": "a1"})
+    await dl.update_thread(thread_id, name="", user_id=user.id)  # the command's interaction
+    command, notice, run = new_id(), new_id(), new_id()
+    await dl.create_step(step(thread_id, type="run", name="on_chat_start"))  # Chainlit's own
+    await dl.create_step(step(thread_id, step_id=command, output="/agents"))
+    await dl.create_step(step(thread_id, step_id=run, type="run", name="on_message"))
+    await dl.create_step(step(thread_id, step_id=notice, type="assistant_message"))
+
+    assert not await dl.restart_thread_for_user(thread_id, "bob", {command, notice})  # not his
+    assert not await dl.restart_thread_for_user(thread_id, "alice", {command})  # more in it
+    assert await dl.get_thread(thread_id) is not None
+    assert await dl.restart_thread_for_user(thread_id, "alice", {command, notice})
+    assert await dl.get_thread(thread_id) is None  # no "Untitled Conversation"
+    assert not await dl.restart_thread_for_user(thread_id, "alice", {command, notice})  # gone
+    # Chainlit closes its on_message run step after the handler: that must not bring it back.
+    await dl.update_step(step(thread_id, step_id=run, type="run", name="on_message"))
+    assert await dl.get_thread(thread_id) is None
+
+    # The next message: Chainlit does not call update_thread again (its first interaction was
+    # the command); the message's step, written in Alice's session, creates the thread, named
+    # after it.
+    session = enter_session(user, thread_id)
+    try:
+        await dl.create_step(step(thread_id, output="draw a lighthouse", type="user_message"))
+    finally:
+        leave_session(session)
+    thread = await dl.get_thread(thread_id)
+    assert thread is not None and thread["name"] == "draw a lighthouse"
+    assert thread["userIdentifier"] == "alice"
+    assert [s["output"] for s in thread["steps"]] == ["draw a lighthouse"]
+    assert thread["metadata"] == {"chat_settings": {"model": "m1", "agent": "a1"}}
+
+
 async def test_delete_thread_removes_everything(dl: ImageChatDataLayer, db: Database) -> None:
     user = await make_user(dl, "alice")
     keep = await make_thread(dl, user)
