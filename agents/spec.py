@@ -66,7 +66,7 @@ class ImageDefaults(_Strict):
     """Values the generate_image tool uses when the model does not choose them itself."""
 
     model: str | None = Field(
-        default=None, description="Image model id from the catalog (e.g. gpt-image-1)."
+        default=None, description="Image model id from the catalog (e.g. gpt-image-2.5-sunburst)."
     )
     size: Size | None = None
     quality: Quality | None = None
@@ -77,7 +77,7 @@ class ImageDefaults(_Strict):
     @classmethod
     def _known_image_model(cls, value: str | None, info: ValidationInfo) -> str | None:
         catalog = (info.context or {}).get("catalog")
-        if value is not None and catalog is not None and catalog.image_model(value) is None:
+        if value is not None and catalog is not None and not catalog.is_known_image(value):
             known = ", ".join(m.id for m in catalog.image_models)
             raise ValueError(f"unknown image model {value!r}; known image models: {known}")
         return value
@@ -119,7 +119,7 @@ class AgentSpec(_Strict):
     )
     model: str | None = Field(
         default=None,
-        description="Chat model id from the catalog (e.g. gpt-4o). Empty: the default model.",
+        description="Chat model id from the catalog (e.g. gpt-5.5). Empty: the default model.",
     )
     internal_tools: InternalToolsSpec = Field(default_factory=InternalToolsSpec)
     image_defaults: ImageDefaults = Field(default_factory=ImageDefaults)
@@ -142,7 +142,7 @@ class AgentSpec(_Strict):
         if value is not None and not value.strip():
             return None
         catalog = (info.context or {}).get("catalog")
-        if value is not None and catalog is not None and catalog.chat_model(value) is None:
+        if value is not None and catalog is not None and not catalog.is_known_chat(value):
             known = ", ".join(m.id for m in catalog.chat_models)
             raise ValueError(f"unknown chat model {value!r}; known chat models: {known}")
         return value

@@ -61,12 +61,33 @@ class ChatSession:
     # The agent's generate_image defaults (size, quality, style, n), for arguments the LLM omits.
     image_defaults: dict[str, Any] = field(default_factory=dict)
     image_cost: float = 0.0
+    # notes about stored models that were replaced (retired or unavailable), not yet shown
+    model_notes: list[str] = field(default_factory=list)
     environ: dict[str, str] = field(default_factory=lambda: dict(os.environ))
 
     @property
     def model(self) -> ChatModel:
         model = self.catalog.chat_model(self.model_id)
         return model or self.catalog.default_chat_model(self.settings.default_chat_model)
+
+    def settle_models(
+        self, model_id: str | None, image_model_id: str | None, *, retired_only: bool = False
+    ) -> list[str]:
+        """Use these stored models, or what replaces them when they are retired or unavailable
+        here (the successor, else the default); returns a note for each replacement (only for
+        retired models with `retired_only`)."""
+        chat = self.catalog.resolve_chat(model_id, self.settings.default_chat_model)
+        if chat.model is not None:
+            self.model_id = chat.model.id
+        found = [chat]
+        if image_model_id:
+            image = self.catalog.resolve_image(image_model_id, self.model)
+            # the model itself or its successor; otherwise follow the chat model's default
+            kept = image.model is not None and (image.note is None or image.successor)
+            replacement = image.model.id if kept and image.model is not None else None
+            self.tools = self.tools.model_copy(update={"image_model": replacement})
+            found.append(image)
+        return [r.note for r in found if r.note and (r.retired or not retired_only)]
 
     def select_model(self, model_id: str | None) -> ChatModel:
         """Switch to `model_id` for this and later messages; unknown or unusable ids are errors."""

@@ -6,6 +6,7 @@
     imagechat users passwd NAME
     imagechat db upgrade
     imagechat agents list|show NAME|export NAME [-o FILE]|import FILE [--user NAME]
+    imagechat models list [--json] | refresh
 
 Passwords are never taken from the command line (it shows in ``ps`` and shell history): they are
 read with ``getpass`` on a terminal, or as one line from standard input otherwise.
@@ -176,7 +177,13 @@ def register_agents(subparsers: Any) -> None:
 
 
 #: Top-level command groups; append a registrar to add one (e.g. ``agents``).
-COMMAND_GROUPS: list[Registrar] = [register_users, register_db, register_agents]
+def register_models(subparsers: Any) -> None:
+    from imagechat.catalog.cli import register_models as register
+
+    register(subparsers)
+
+
+COMMAND_GROUPS: list[Registrar] = [register_users, register_db, register_agents, register_models]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -22,7 +22,9 @@ from imagechat.fetch import fetch_provider_image
 from imagechat.image_params import GenerationPlan, ProviderRequest
 from imagechat.imaging import DecodedImage, ImageRejected, Thumbnail, decode_and_thumbnail
 from imagechat.llm import Endpoint
+from imagechat.pricing import image_cost_from_usage
 from imagechat.provider_errors import describe_provider_error
+from imagechat.providers.streaming import FinalImage, Streamer, StreamRequest, streamer_for
 
 
 @dataclass
@@ -64,6 +66,12 @@ class ImageSink(Protocol):
     """Told as each image lands or fails, so the page can show it at once."""
 
     async def image_done(self, result: ImageResult) -> None: ...
+
+
+class PreviewSink(ImageSink, Protocol):
+    """A sink that also shows partial images while a streamed image sharpens."""
+
+    async def image_partial(self, index: int, preview: Thumbnail, partial_index: int) -> None: ...
 
 
 class ImageStore(Protocol):
@@ -120,6 +128,8 @@ class Generator:
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     secrets: list[str] = field(default_factory=list)
     sleep: Sleep = asyncio.sleep
+    # partial images per streamed image, where the model and the sink can show them (0: never)
+    partial_images: int = 2
     _sdk_client: openai.AsyncOpenAI | None = field(default=None, init=False, repr=False)
 
     async def run(
@@ -176,53 +186,163 @@ class Generator:
         mask: bytes | None,
         lineage: Lineage | None,
     ) -> None:
+        streamer = self._streamer()
+        if streamer is not None:
+            await asyncio.gather(
+                *(
+                    self._stream_one(
+                        streamer, request, slot, results, plan, prompt, sources, mask, lineage
+                    )
+                    for slot in indexes
+                )
+            )
+            return
         started = time.perf_counter()
         response = await self._call_with_retry(request, sources, mask)
         items = list(getattr(response, "data", None) or [])
         hidden = getattr(response, "_hidden_params", None) or {}
-        response_cost = hidden.get("response_cost")
-        per_image_cost = self._per_image_cost(response_cost, request, len(items) or request.n)
+        per_image_cost = self._per_image_cost(
+            hidden.get("response_cost"), request, len(items) or request.n
+        )
         elapsed = int((time.perf_counter() - started) * 1000)
 
         async def land(slot: int, item: Any) -> None:
-            result = results[slot]
             try:
                 raw = await self._image_payload(item)
-                decoded, thumb = await decode_and_thumbnail(raw)
-                data_b64 = base64.b64encode(decoded.data).decode("ascii")
-                revised = _field(item, "revised_prompt")
-                meta = {
-                    "prompt": prompt,
-                    "parent_id": lineage.parent_id if lineage else None,
-                    "lineage": lineage.label if lineage else None,
-                    "revised_prompt": revised,
-                    "model": self.model.id,
-                    "params": {
-                        **asdict(plan.used),
-                        "request": _public_kwargs(request.kwargs),
-                        "index": slot + 1,
-                        "count": plan.n,
-                    },
-                    "cost": per_image_cost,
-                    "elapsed_ms": elapsed,
-                }
-                result.id = await self.store(decoded, thumb, data_b64, meta)
-                result.width, result.height = decoded.width, decoded.height
-                result.thumb = thumb
-                result.revised_prompt = revised
-                result.cost = per_image_cost
-                result.elapsed_ms = elapsed
-            except ImageRejected as exc:
-                result.error = exc.message
             except UserFacingError as exc:
-                result.error = exc.message
-            await self.sink.image_done(result)
+                results[slot].error = exc.message
+                await self.sink.image_done(results[slot])
+                return
+            await self._land(
+                results[slot],
+                raw,
+                _field(item, "revised_prompt"),
+                per_image_cost,
+                elapsed,
+                request,
+                plan,
+                prompt,
+                lineage,
+            )
 
         landed = zip(indexes, items, strict=False)
         await asyncio.gather(*(land(slot, item) for slot, item in landed))
         for slot in indexes[len(items) :]:
             results[slot].error = "The provider returned fewer images than asked for."
             await self.sink.image_done(results[slot])
+
+    def _streamer(self) -> Streamer | None:
+        """The provider's streamer when the model streams and the sink shows previews."""
+        if self.partial_images <= 0 or not self.model.streams_partial_images:
+            return None
+        if getattr(self.sink, "image_partial", None) is None:
+            return None
+        return streamer_for(self.model.provider)
+
+    async def _stream_one(
+        self,
+        streamer: Streamer,
+        request: ProviderRequest,
+        slot: int,
+        results: list[ImageResult],
+        plan: GenerationPlan,
+        prompt: str,
+        sources: list[SourceImage],
+        mask: bytes | None,
+        lineage: Lineage | None,
+    ) -> None:
+        """One image through the provider's streamer: previews as they come, then the image."""
+        started = time.perf_counter()
+        stream_request = StreamRequest(
+            model=self.model.litellm_model.split("/", 1)[-1],
+            kwargs={**request.kwargs, "n": 1},
+            partial_images=min(self.partial_images, self.model.rules.partial_images),
+            api_base=self.endpoint.api_base,
+            api_key=self.endpoint.api_key,
+            timeout=self.timeout,
+            sources=[s.data for s in sources],
+            mask=mask,
+        )
+        final = await self._stream_with_retry(streamer, stream_request, slot)
+        cost = image_cost_from_usage(self.model.litellm_model, final.usage, 1)
+        if cost is None:
+            cost = self.model.price_per_image(request.kwargs.get("quality"), request.kwargs["size"])
+        elapsed = int((time.perf_counter() - started) * 1000)
+        await self._land(
+            results[slot],
+            final.b64_json,
+            final.revised_prompt,
+            cost,
+            elapsed,
+            request,
+            plan,
+            prompt,
+            lineage,
+        )
+
+    async def _stream_with_retry(
+        self, streamer: Streamer, request: StreamRequest, slot: int
+    ) -> FinalImage:
+        sink: PreviewSink = self.sink  # type: ignore[assignment]
+        for attempt in range(self.retry.attempts):
+            try:
+                async for event in streamer(request):
+                    if isinstance(event, FinalImage):
+                        return event
+                    try:
+                        _, preview = await decode_and_thumbnail(event.b64_json)
+                    except (ImageRejected, UserFacingError):
+                        continue  # a broken preview is skipped; the final image decides
+                    await sink.image_partial(slot, preview, event.index)
+                raise UserFacingError("The provider's stream ended without an image.")
+            except (litellm.RateLimitError, openai.RateLimitError) as exc:
+                if attempt == self.retry.attempts - 1:
+                    raise
+                await self.sleep(self.retry.delay(attempt, _retry_after(exc)))
+        raise AssertionError("unreachable")
+
+    async def _land(
+        self,
+        result: ImageResult,
+        raw_b64: str,
+        revised: str | None,
+        cost: float | None,
+        elapsed: int,
+        request: ProviderRequest,
+        plan: GenerationPlan,
+        prompt: str,
+        lineage: Lineage | None,
+    ) -> None:
+        """Decode, check, store and show one image (or its failure)."""
+        try:
+            decoded, thumb = await decode_and_thumbnail(raw_b64)
+            data_b64 = base64.b64encode(decoded.data).decode("ascii")
+            meta = {
+                "prompt": prompt,
+                "parent_id": lineage.parent_id if lineage else None,
+                "lineage": lineage.label if lineage else None,
+                "revised_prompt": revised,
+                "model": self.model.id,
+                "params": {
+                    **asdict(plan.used),
+                    "request": _public_kwargs(request.kwargs),
+                    "index": result.index + 1,
+                    "count": plan.n,
+                },
+                "cost": cost,
+                "elapsed_ms": elapsed,
+            }
+            result.id = await self.store(decoded, thumb, data_b64, meta)
+            result.width, result.height = decoded.width, decoded.height
+            result.thumb = thumb
+            result.revised_prompt = revised
+            result.cost = cost
+            result.elapsed_ms = elapsed
+        except ImageRejected as exc:
+            result.error = exc.message
+        except UserFacingError as exc:
+            result.error = exc.message
+        await self.sink.image_done(result)
 
     async def _call_with_retry(
         self, request: ProviderRequest, sources: list[SourceImage], mask: bytes | None = None
@@ -249,7 +369,7 @@ class Generator:
                     **request.kwargs,
                     **self._client_kwargs(),
                 )
-            except litellm.RateLimitError as exc:
+            except (litellm.RateLimitError, openai.RateLimitError) as exc:
                 if attempt == self.retry.attempts - 1:
                     raise
                 await self.sleep(self.retry.delay(attempt, _retry_after(exc)))
@@ -343,8 +463,10 @@ def _public_kwargs(kwargs: dict[str, Any]) -> dict[str, Any]:
 
 
 def _retry_after(exc: BaseException) -> float | None:
-    response = getattr(exc, "response", None)
-    headers = getattr(response, "headers", None)
+    # litellm 1.110 keeps the provider's headers on the exception, its `response` has none
+    headers = getattr(exc, "litellm_response_headers", None) or getattr(
+        getattr(exc, "response", None), "headers", None
+    )
     if not headers:
         return None
     for name, scale in (("retry-after-ms", 0.001), ("retry-after", 1.0)):

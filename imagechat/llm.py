@@ -10,7 +10,7 @@ import litellm
 
 import imagechat  # noqa: F401  (sets litellm's environment before it is imported)
 from imagechat.catalog import ChatModel, ImageModel
-from imagechat.providers import demo
+from imagechat.providers import demo, openai_images  # noqa: F401  (registers its streamer)
 from imagechat.settings import Settings
 
 litellm.suppress_debug_info = True

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -25,6 +26,9 @@ class Settings(BaseSettings):
     admin_password: SecretStr | None = None
     imagechat_llm_timeout: float = Field(default=120.0, gt=0)
     imagechat_max_tool_rounds: int = Field(default=4, ge=1, le=10)
+    imagechat_models_refresh: float = Field(default=6 * 3600, gt=0)
+    imagechat_image_moderation: Literal["low", "auto"] | None = None
+    imagechat_partial_images: int = Field(default=2, ge=0, le=3)
     oauth_allowed_users: str | None = None
     oauth_allowed_domains: str | None = None
 

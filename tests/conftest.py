@@ -1,4 +1,5 @@
-"""Shared fixtures: the fake OpenAI server and a guard against real network calls."""
+"""Shared fixtures: the fake OpenAI server, a guard against real network calls, and a
+session-wide check that no test sent a retired or shut-down OpenAI model to the fake."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from tests.fakes.fixtures import (  # noqa: F401  (fixtures)
     fake_openai_session,
     fake_openai_shared,
 )
+from tests.fakes.state import retired_model_requests
 
 _real_connect = socket.socket.connect
 
@@ -38,3 +40,36 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Browser tests last: Playwright's sync API keeps an event loop running for the session,
     and async tests that run after it in the same process fail to start their own."""
     items.sort(key=lambda item: "/tests/browser/" in str(item.fspath).replace("\\", "/"))
+
+
+RETIRED_OK = "retired_model_ok"
+_RETIRED_REPORT = pytest.StashKey[list[str]]()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Fail the run if a test not marked ``retired_model_ok`` made a fake see a retired model."""
+    allowed = {item.nodeid for item in session.items if item.get_closest_marker(RETIRED_OK)}
+    offenders: dict[str, set[str]] = {}
+    for entry in retired_model_requests():
+        if entry.test not in allowed:
+            offenders.setdefault(entry.test or "<outside any test>", set()).add(entry.model)
+    if not offenders:
+        return
+    session.config.stash[_RETIRED_REPORT] = [
+        f"{test}: {', '.join(sorted(models))}" for test, models in sorted(offenders.items())
+    ]
+    if session.exitstatus == pytest.ExitCode.OK:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    lines = terminalreporter.config.stash.get(_RETIRED_REPORT, None)
+    if not lines:
+        return
+    terminalreporter.write_sep("=", "requests naming retired OpenAI models", red=True)
+    terminalreporter.write_line(
+        "These tests made the fake OpenAI server see a retired or shut-down model (404 "
+        f"model_not_found); use a served model, or mark the test @pytest.mark.{RETIRED_OK}:"
+    )
+    for line in lines:
+        terminalreporter.write_line(f"  {line}")

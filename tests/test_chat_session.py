@@ -39,7 +39,7 @@ def make_session(
     base_url: str | None = None,
     timeout: float = 30,
     models_file: Path | None = None,
-    model_id: str = "gpt-4o-mini",
+    model_id: str = "gpt-5.4-mini",
 ) -> ChatSession:
     api_key = key if key is not None else (server.api_key if server else None)
     settings = Settings(
@@ -60,7 +60,7 @@ async def test_reply_streams_from_the_fake_server_through_litellm(fake_openai: F
     assert len(ui.tokens) > 3, "the reply arrived in several streamed chunks"
     assert ui.finished == ["Hello from the fake provider, streamed word by word"]
     body = fake_openai.last_chat_request()
-    assert body["model"] == "gpt-4o-mini"
+    assert body["model"] == "gpt-5.4-mini"
     assert body["stream"] is True
     assert body["messages"][0]["role"] == "system"
     assert body["messages"][-1] == {"role": "user", "content": "Hi there"}
@@ -81,7 +81,7 @@ async def test_multi_turn_context_is_sent(fake_openai: FakeOpenAI) -> None:
 async def test_switching_model_changes_the_next_request(fake_openai: FakeOpenAI) -> None:
     session = make_session(fake_openai)
     await session.answer("one", Recorder())
-    assert fake_openai.last_chat_request()["model"] == "gpt-4o-mini"
+    assert fake_openai.last_chat_request()["model"] == "gpt-5.4-mini"
     await session.answer("two", Recorder(), model_id="gpt-4.1")
     assert fake_openai.last_chat_request()["model"] == "gpt-4.1"
     await session.answer("three", Recorder())
@@ -104,7 +104,7 @@ async def _fault_then_recovery(session: ChatSession, server: FakeOpenAI) -> list
 @pytest.mark.parametrize(
     ("status", "needles"),
     [
-        (429, ["rate limited", "GPT-4o mini", "try again"]),
+        (429, ["rate limited", "GPT-5.4 Mini", "try again"]),
         (500, ["internal error", "Try again"]),
     ],
 )
@@ -159,7 +159,7 @@ async def test_connection_refused_ends_in_a_clear_message(fake_openai: FakeOpenA
 
 
 async def test_no_key_at_all_says_which_variable_to_set() -> None:
-    session = make_session(None, key=None, model_id="gpt-4o")
+    session = make_session(None, key=None, model_id="gpt-5.5")
     ui = Recorder()
     await session.answer("hello", ui)
     assert ui.errors and "OPENAI_API_KEY" in ui.errors[0] and "Offline demo" in ui.errors[0]

@@ -1,10 +1,11 @@
-"""Every request the generate_image mapping sends is accepted by the fake OpenAI server.
+"""Every request the generate_image mapping can produce is accepted by the fake OpenAI server.
 
-For each OpenAI model in the catalog and every combination of n, size, quality, style and
-background the tool can receive, the plan's provider requests go through the real
-`litellm.aimage_generation` to the fake server, which rejects what the real API rejects.
-Identical requests are sent once; a negative control per model shows the fake does reject the
-unmapped arguments, so these tests would fail without the mapping.
+The catalog is built from the fake's own `GET /v1/models` listing. For every image model in it
+and every combination of n, size, quality, output format, background and compression the tool
+can receive, `parse_args` + `plan_generation` give the provider requests, and each distinct one
+goes through the official `openai` SDK to the fake, which rejects what today's API rejects. Negative
+controls show the fake does reject the unplanned arguments, so the matrix would fail without the
+mapping.
 """
 
 from __future__ import annotations
@@ -14,17 +15,21 @@ import base64
 import io
 import itertools
 import json
-from collections.abc import Iterable, Iterator
+import time
+from collections.abc import Iterator
 from typing import Any
 
-import litellm
+import openai
 import pytest
 from PIL import Image
 
 import imagechat.llm  # noqa: F401  (configures litellm: quiet, drop_params off)
-from imagechat.catalog import BUILTIN_IMAGE_MODELS, ImageModel
+from imagechat.catalog import Catalog, ImageModel, build_catalog
+from imagechat.catalog.listing import fetch_listing
+from imagechat.generation import Generator, ImageResult
 from imagechat.image_params import (
     BACKGROUNDS,
+    OUTPUT_FORMATS,
     QUALITIES,
     SIZES,
     GenerationPlan,
@@ -32,35 +37,51 @@ from imagechat.image_params import (
     plan_generation,
     prompt_limit,
 )
+from imagechat.image_params.sizes import dims
+from imagechat.llm import Endpoint
 from tests.fakes import app as fake_app
+from tests.fakes.models import TODAY
 from tests.fakes.openai_server import FakeOpenAI
 from tests.fakes.rules import ImageJob
 
-OPENAI_MODELS = [m for m in BUILTIN_IMAGE_MODELS if m.provider == "openai"]
-MODEL_IDS = [m.id for m in OPENAI_MODELS]
-NS = (1, 2, 4, 10, 14)
-STYLES = (None, "vivid", "natural", "watercolor")
-BACKGROUND_CHOICES = ("auto", "transparent")
 PROMPT = "a red fox curled up in fresh snow at dawn"
-LONG_PROMPT = ("a lighthouse on a cliff above a stormy sea, " * 100)[:4000]
-BATCH = 20
-LANDSCAPE = {
-    "gpt-image-1": (1536, 1024),
-    "gpt-image-1-mini": (1536, 1024),
-    "dall-e-3": (1792, 1024),
-    "dall-e-2": (1024, 1024),
+NS = (1, 2)
+SIZE_CHOICES = (*SIZES, "1536x864", "16:9", "portrait", "banner", "4K")
+FORMAT_CHOICES = (None, *OUTPUT_FORMATS)
+COMPRESSION_CHOICES = (None, 50)
+COMBINATIONS = (
+    len(NS)
+    * len(SIZE_CHOICES)
+    * len(QUALITIES)
+    * len(FORMAT_CHOICES)
+    * len(BACKGROUNDS)
+    * len(COMPRESSION_CHOICES)
+)
+CONCURRENCY = 8
+REQUEST_KEYS = {
+    "prompt",
+    "n",
+    "size",
+    "quality",
+    "style",
+    "background",
+    "output_format",
+    "output_compression",
+    "moderation",
+    "response_format",
 }
 
 
-def test_the_openai_models_are_all_covered() -> None:
-    assert set(MODEL_IDS) == {"gpt-image-1", "gpt-image-1-mini", "dall-e-3", "dall-e-2"}
-    assert len(SIZES) == 8 and len(QUALITIES) == 4 and set(BACKGROUND_CHOICES) <= set(BACKGROUNDS)
+def test_the_matrix_covers_every_argument_value() -> None:
+    assert SIZES == ("auto", "1024x1024", "1536x1024", "1024x1536")
+    assert len(QUALITIES) == 6 and len(OUTPUT_FORMATS) == 3 and len(BACKGROUNDS) == 3
+    assert COMBINATIONS == 2 * 9 * 6 * 4 * 3 * 2 == 2592
 
 
 def combinations(prompt: str = PROMPT) -> Iterator[dict[str, Any]]:
     """The raw tool arguments of every combination (as an LLM would send them)."""
-    for n, size, quality, style, background in itertools.product(
-        NS, SIZES, QUALITIES, STYLES, BACKGROUND_CHOICES
+    for n, size, quality, fmt, background, compression in itertools.product(
+        NS, SIZE_CHOICES, QUALITIES, FORMAT_CHOICES, BACKGROUNDS, COMPRESSION_CHOICES
     ):
         raw: dict[str, Any] = {
             "prompt": prompt,
@@ -69,8 +90,10 @@ def combinations(prompt: str = PROMPT) -> Iterator[dict[str, Any]]:
             "quality": quality,
             "background": background,
         }
-        if style is not None:
-            raw["style"] = style
+        if fmt is not None:
+            raw["output_format"] = fmt
+        if compression is not None:
+            raw["output_compression"] = compression
         yield raw
 
 
@@ -78,184 +101,333 @@ def key_of(kwargs: dict[str, Any]) -> str:
     return json.dumps(kwargs, sort_keys=True)
 
 
-def plan_all(
-    model: ImageModel, raws: Iterable[dict[str, Any]]
-) -> tuple[dict[str, dict[str, Any]], list[set[str]]]:
-    """Plan every combination: the distinct provider requests by key, and each
-    combination's request keys."""
-    distinct: dict[str, dict[str, Any]] = {}
-    per_combination: list[set[str]] = []
-    for raw in raws:
-        args, _ = parse_args(raw)
-        plan = plan_generation(args, model)
-        check_plan_shape(plan, model, min(raw["n"], 10))
-        keys: set[str] = set()
-        for request in plan.requests:
-            keys.add(key_of(request.kwargs))
-            distinct.setdefault(key_of(request.kwargs), request.kwargs)
-        per_combination.append(keys)
-    return distinct, per_combination
-
-
-COMBINATIONS = len(NS) * len(SIZES) * len(QUALITIES) * len(STYLES) * len(BACKGROUND_CHOICES)
-
-
-def check_plan_shape(plan: GenerationPlan, model: ImageModel, n: int) -> None:
+def check_plan_against_rules(plan: GenerationPlan, model: ImageModel, n: int) -> None:
+    """The plan only uses values the model's rules allow."""
+    rules = model.rules
     assert plan.n == n
     for request in plan.requests:
-        assert request.kwargs["n"] == request.n <= model.max_n_per_request
-        assert set(request.kwargs) <= {
-            "prompt",
-            "n",
-            "size",
-            "quality",
-            "style",
-            "background",
-            "response_format",
-        }
+        kwargs = request.kwargs
+        assert set(kwargs) <= REQUEST_KEYS, kwargs
+        assert kwargs["n"] == request.n <= rules.max_n
+        assert len(kwargs["prompt"]) <= rules.prompt_limit
+        size = kwargs["size"]
+        if size not in rules.sizes:
+            wh = dims(size)
+            assert wh is not None and rules.custom_sizes is not None, size
+            assert rules.custom_sizes.allows(*wh), size
+        if "quality" in kwargs:
+            assert kwargs["quality"] in rules.qualities
+        fmt = kwargs.get("output_format")
+        if fmt is not None:
+            assert fmt in rules.output_formats
+        background = kwargs.get("background")
+        if background is not None:
+            assert background in rules.backgrounds
+        if background == "transparent":
+            assert fmt is None or fmt in rules.transparent_formats
+        if "output_compression" in kwargs:
+            assert rules.compression and fmt in ("jpeg", "webp")
+        if "style" in kwargs:
+            assert kwargs["style"] in rules.styles
+        if "moderation" in kwargs:
+            assert rules.moderation
+        if "response_format" in kwargs:
+            assert rules.response_format
 
 
-async def send(fake: FakeOpenAI, model: ImageModel, kwargs: dict[str, Any]) -> Any:
-    return await litellm.aimage_generation(
-        model=model.litellm_model, api_base=fake.base_url, api_key=fake.api_key, **kwargs
-    )
-
-
-async def send_all(
-    fake: FakeOpenAI, model: ImageModel, requests: list[dict[str, Any]]
-) -> list[tuple[dict[str, Any], Any]]:
-    results: list[tuple[dict[str, Any], Any]] = []
-    for start in range(0, len(requests), BATCH):
-        batch = requests[start : start + BATCH]
-        responses = await asyncio.gather(
-            *(send(fake, model, kwargs) for kwargs in batch), return_exceptions=True
-        )
-        results.extend(zip(batch, responses, strict=True))
-    return results
-
-
-def png_size(b64: str) -> tuple[int, int]:
-    data = base64.b64decode(b64)
-    assert data.startswith(b"\x89PNG\r\n\x1a\n")
-    with Image.open(io.BytesIO(data)) as img:
-        return img.size
+def plan_all(model: ImageModel) -> tuple[dict[str, dict[str, Any]], int]:
+    """Plan every combination: the distinct provider requests by key, and how many plans."""
+    distinct: dict[str, dict[str, Any]] = {}
+    plans = 0
+    for raw in combinations():
+        args, notes = parse_args(raw)
+        plan = plan_generation(args, model, notes=notes)
+        check_plan_against_rules(plan, model, raw["n"])
+        plans += 1
+        for request in plan.requests:
+            distinct.setdefault(key_of(request.kwargs), request.kwargs)
+    return distinct, plans
 
 
 @pytest.fixture
 def fake(fake_openai_shared: FakeOpenAI) -> FakeOpenAI:
-    """The session's fake server, reset for this test (one server for the whole file)."""
+    """The session's fake server, reset for this test."""
     return fake_openai_shared
 
 
 @pytest.fixture
-def quick_pictures(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Make the fake's pictures cheap: one blank PNG per size instead of a drawing per image.
+def catalog(fake: FakeOpenAI) -> Catalog:
+    """The catalog an account on the fake sees: built from the fake's own model listing."""
+    listing = fetch_listing(fake.base_url, fake.api_key)
+    return build_catalog(openai_key=True, environ={}, listing=listing, today=TODAY)
 
-    Only the pictures change; the fake validates every request exactly as before.
-    """
-    cache: dict[tuple[int, int], bytes] = {}
+
+def openai_models(catalog: Catalog) -> list[ImageModel]:
+    return [m for m in catalog.image_models if m.provider == "openai"]
+
+
+@pytest.fixture
+def quick_pictures(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Cheap pictures: a tiny blank image in the requested format instead of a drawing at the
+    requested size. Only the pictures change; the fake validates every request as before, and
+    its response still reports the size, format, quality and background it resolved."""
+    cache: dict[str, bytes] = {}
+    formats = {"png": "PNG", "jpeg": "JPEG", "webp": "WEBP"}
 
     def blank(job: ImageJob) -> list[bytes]:
-        dims = job.width_height
-        if dims not in cache:
+        if job.output_format not in cache:
             out = io.BytesIO()
-            Image.new("1", dims, 1).save(out, "PNG", optimize=True)
-            cache[dims] = out.getvalue()
-        return [cache[dims]] * job.n
+            Image.new("RGB", (8, 8), (200, 80, 40)).save(out, formats[job.output_format])
+            cache[job.output_format] = out.getvalue()
+        return [cache[job.output_format]] * job.n
 
     monkeypatch.setattr(fake_app, "job_images", blank)
 
 
-@pytest.mark.usefixtures("quick_pictures")
-@pytest.mark.parametrize("model", OPENAI_MODELS, ids=MODEL_IDS)
-async def test_every_combination_is_accepted(fake: FakeOpenAI, model: ImageModel) -> None:
-    distinct, per_combination = plan_all(model, combinations())
-    assert len(per_combination) == COMBINATIONS == 1280
-    requests = sorted(distinct.values(), key=key_of)
-    results = await send_all(fake, model, requests)
+def client_for(fake: FakeOpenAI) -> openai.AsyncOpenAI:
+    # generation.py hands litellm an SDK client without retries (its _NoRetryOpenAI)
+    return openai.AsyncOpenAI(base_url=fake.base_url, api_key=fake.api_key, max_retries=0)
 
-    failures = [(kwargs, err) for kwargs, err in results if isinstance(err, BaseException)]
-    assert not failures, f"{len(failures)} rejected, first: {failures[0]}"
-    accepted = {key_of(kwargs) for kwargs, _ in results}
-    assert all(keys and keys <= accepted for keys in per_combination)
-    for kwargs, response in results:
-        assert len(response.data) == kwargs["n"]
-        wanted = kwargs["size"]
-        for image in response.data:
-            assert image.b64_json, "expected base64 image data"
-            if wanted != "auto":
-                assert png_size(image.b64_json) == tuple(map(int, wanted.split("x")))
+
+async def send(
+    fake: FakeOpenAI, model: ImageModel, kwargs: dict[str, Any], client: openai.AsyncOpenAI
+) -> Any:
+    """One request with the planned kwargs, through the official SDK (the client both of the
+    product's paths end in; litellm's pass-through of the same kwargs is shown per model by
+    test_the_products_generator_makes_the_planned_images, at a fraction of the cost)."""
+    return await client.images.generate(model=model.litellm_model.split("/", 1)[-1], **kwargs)
+
+
+async def send_all(fake: FakeOpenAI, jobs: list[tuple[ImageModel, dict[str, Any]]]) -> list[Any]:
+    client = client_for(fake)
+    gate = asyncio.Semaphore(CONCURRENCY)
+
+    async def one(model: ImageModel, kwargs: dict[str, Any]) -> Any:
+        async with gate:
+            return await send(fake, model, kwargs, client)
+
+    try:
+        return await asyncio.gather(*(one(m, k) for m, k in jobs), return_exceptions=True)
+    finally:
+        await client.close()
+
+
+def test_the_catalog_comes_from_the_fakes_listing(catalog: Catalog, fake: FakeOpenAI) -> None:
+    models = openai_models(catalog)
+    assert models
+    assert {m.id for m in models} <= set(fake.served_image_models)
+    assert not {m.id for m in models} & fake.retired_models
+    # the matrix meets every kind of rule
+    assert any(m.rules.custom_sizes is not None for m in models)
+    assert any(m.rules.custom_sizes is None for m in models)
+    assert any("xhigh" in m.rules.qualities for m in models)
+    assert any("xhigh" not in m.rules.qualities for m in models)
+    assert len(fake.requests_to("/v1/models")) == 1
+
+
+@pytest.mark.usefixtures("quick_pictures")
+async def test_every_planned_request_is_accepted(catalog: Catalog, fake: FakeOpenAI) -> None:
+    started = time.perf_counter()
+    jobs: list[tuple[ImageModel, dict[str, Any]]] = []
+    per_model: dict[str, int] = {}
+    for model in openai_models(catalog):
+        distinct, plans = plan_all(model)
+        assert plans == COMBINATIONS
+        assert len(distinct) < plans  # deduplicated
+        per_model[model.id] = len(distinct)
+        jobs += [(model, kwargs) for _, kwargs in sorted(distinct.items())]
+    planned = time.perf_counter()
+
+    responses = await send_all(fake, jobs)
+
+    failures = [
+        (model.id, kwargs, error)
+        for (model, kwargs), error in zip(jobs, responses, strict=True)
+        if isinstance(error, BaseException)
+    ]
+    assert not failures, f"{len(failures)} of {len(jobs)} rejected, first: {failures[0]}"
+    for (model, kwargs), response in zip(jobs, responses, strict=True):
+        where = (model.id, kwargs)
+        assert len(response.data) == kwargs["n"], where
+        assert all(item.b64_json for item in response.data), where
+        # what the fake made is what was planned
+        if kwargs["size"] != "auto":
+            assert response.size == kwargs["size"], where
+        assert response.output_format == kwargs.get("output_format", "png"), where
+        if kwargs.get("quality") not in (None, "auto"):
+            assert response.quality == kwargs["quality"], where
+        if kwargs.get("background") == "transparent":
+            assert response.background == "transparent", where
 
     sent = fake.requests_to("images")
-    assert len(sent) == len(distinct)
+    assert len(sent) == len(jobs)
     assert all(r.status == 200 for r in sent)
-    bare = model.litellm_model.split("/", 1)[1]
-    # litellm passes the mapped kwargs through unchanged.
-    assert {key_of(r.json) for r in sent} == {key_of({"model": bare, **k}) for k in requests}
+    # the fake saw exactly the planned requests
+    expected = {key_of({"model": m.litellm_model.split("/", 1)[1], **k}) for m, k in jobs}
+    assert {key_of(r.json) for r in sent} == expected
+    print(
+        f"\nmatrix: {len(jobs)} distinct requests from {COMBINATIONS} combinations x "
+        f"{len(per_model)} models {per_model}; planned in {planned - started:.1f} s, sent in "
+        f"{time.perf_counter() - planned:.1f} s"
+    )
 
 
-@pytest.mark.usefixtures("quick_pictures")
-@pytest.mark.parametrize("model", OPENAI_MODELS, ids=MODEL_IDS)
-async def test_longest_prompts_fit_every_model(fake: FakeOpenAI, model: ImageModel) -> None:
-    raws = [
-        {"prompt": LONG_PROMPT, "style": style, "size": size}
-        for style in ("watercolor", "vivid", "in the style of Monet")
-        for size in ("1024x1024", "1792x1024")
-    ]
-    distinct: dict[str, dict[str, Any]] = {}
-    for raw in raws:
-        plan = plan_generation(parse_args(raw)[0], model)
-        for request in plan.requests:
-            distinct[key_of(request.kwargs)] = request.kwargs
-    assert all(len(k["prompt"]) <= prompt_limit(model) for k in distinct.values())
-    results = await send_all(fake, model, list(distinct.values()))
-    failures = [(k["prompt"][-40:], e) for k, e in results if isinstance(e, BaseException)]
-    assert not failures
-    assert all(len(response.data) == 1 for _, response in results)
+def test_the_demo_plans_only_what_its_rules_allow(catalog: Catalog) -> None:
+    demo = next(m for m in catalog.image_models if m.provider == "demo")
+    distinct, plans = plan_all(demo)
+    assert plans == COMBINATIONS and distinct
+    sizes = {k["size"] for k in distinct.values()}
+    assert "auto" not in sizes and demo.default_size in sizes  # the demo has no "auto"
+    assert "3840x2160" not in sizes  # 4K is fitted under its caps
 
 
-def test_every_model_maps_to_a_small_set_of_requests() -> None:
-    counts = {m.id: len(plan_all(m, combinations())[0]) for m in OPENAI_MODELS}
-    # gpt-image: 4 prompts x 4 chunk sizes (1, 2, 4, 10) x 4 sizes x 4 qualities x 2 backgrounds
-    assert counts["gpt-image-1"] == counts["gpt-image-1-mini"] == 4 * 4 * 4 * 4 * 2
-    # dall-e-3: 3 sizes x 2 qualities x (plain, vivid, natural, watercolor prompt)
-    assert counts["dall-e-3"] == 3 * 2 * 4
-    # dall-e-2: 3 sizes x 4 chunk sizes (1, 2, 4, 10) x 4 prompts (plain + 3 styles folded)
-    assert counts["dall-e-2"] == 3 * 4 * 4
+# Negative controls: the fake itself rejects what the plan avoids (a 400 it recorded, not a
+# refusal by litellm), and the planned request is accepted.
 
 
-# Negative controls: the unmapped arguments are rejected by the fake itself (a 400 it
-# recorded), not by litellm, so the tests above prove the mapping, not a lenient fake.
+def pick(catalog: Catalog, test: Any) -> ImageModel:
+    found = [m for m in openai_models(catalog) if test(m.rules)]
+    assert found
+    return found[0]
 
-UNMAPPED: dict[str, tuple[dict[str, Any], str]] = {
-    "gpt-image-1": ({"n": 1, "size": "1792x1024", "quality": "high"}, "'1792x1024'"),
-    "gpt-image-1-mini": ({"n": 2, "size": "512x512", "quality": "auto"}, "'512x512'"),
-    "dall-e-3": ({"n": 4, "size": "1024x1024", "quality": "high"}, "Expected a value <= 1"),
-    "dall-e-2": ({"n": 2, "size": "1024x1536", "quality": "auto"}, "'1024x1536'"),
+
+CONTROLS: dict[str, tuple[Any, dict[str, Any], str]] = {
+    "custom size on a standard-only model": (
+        lambda r: r.custom_sizes is None,
+        {"size": "1536x864"},
+        "'1536x864'",
+    ),
+    "size not a multiple of 16": (
+        lambda r: r.custom_sizes is not None,
+        {"size": "1000x1000"},
+        "divisible by 16",
+    ),
+    "aspect beyond 3:1": (
+        lambda r: r.custom_sizes is not None,
+        {"size": "2048x512"},
+        "aspect ratio",
+    ),
+    "size above 3840x2160": (
+        lambda r: r.custom_sizes is not None,
+        {"size": "2400x2400"},
+        "3840x2160",
+    ),
+    "xhigh where only 2.5 has it": (
+        lambda r: "xhigh" not in r.qualities,
+        {"quality": "xhigh"},
+        "'xhigh'",
+    ),
+    "transparent jpeg": (
+        lambda r: True,
+        {"background": "transparent", "output_format": "jpeg"},
+        "transparent background needs",
+    ),
+    "compression with png": (
+        lambda r: True,
+        {"output_format": "png", "output_compression": 50},
+        "output_compression",
+    ),
+    "a style parameter": (lambda r: True, {"style": "watercolor"}, "'style'"),
 }
 
 
-@pytest.mark.parametrize("model", OPENAI_MODELS, ids=MODEL_IDS)
-async def test_the_fake_rejects_unmapped_arguments(fake: FakeOpenAI, model: ImageModel) -> None:
-    params, complaint = UNMAPPED[model.id]
-    with pytest.raises(litellm.BadRequestError) as caught:
-        await send(fake, model, {"prompt": PROMPT, **params})
-    assert complaint in str(caught.value)
-    assert fake.last_request("images").status == 400
+@pytest.mark.parametrize("name", list(CONTROLS))
+async def test_the_fake_rejects_what_the_plan_avoids(
+    catalog: Catalog, fake: FakeOpenAI, name: str
+) -> None:
+    rule, params, complaint = CONTROLS[name]
+    model = pick(catalog, rule)
+    client = client_for(fake)
+    try:
+        # straight through the SDK, so the refusal is the fake's and not litellm's
+        with pytest.raises(openai.BadRequestError) as caught:
+            await client.images.generate(model=model.id, prompt=PROMPT, n=1, **params)
+        assert complaint in str(caught.value)
+        assert fake.last_request("images").status == 400
 
-    args, _ = parse_args({"prompt": PROMPT, **params})
-    plan = plan_generation(args, model)
-    responses = await asyncio.gather(*(send(fake, model, r.kwargs) for r in plan.requests))
-    assert sum(len(r.data) for r in responses) == params["n"]
-    assert fake.last_request("images").status == 200
+        args, notes = parse_args({"prompt": PROMPT, **params})
+        plan = plan_generation(args, model, notes=notes)
+        assert plan.notes  # the person is told what changed
+        responses = [await send(fake, model, r.kwargs, client) for r in plan.requests]
+        assert sum(len(r.data) for r in responses) == 1
+        assert fake.last_request("images").status == 200
+    finally:
+        await client.close()
 
 
-async def test_real_pictures_come_back_for_each_model(fake: FakeOpenAI) -> None:
-    """Without the quick pictures: the fake's own drawings arrive as PNGs of the mapped size."""
-    args, _ = parse_args({"prompt": PROMPT, "n": 2, "size": "landscape", "style": "watercolor"})
-    for model in OPENAI_MODELS:
-        plan = plan_generation(args, model)
-        responses = await asyncio.gather(*(send(fake, model, r.kwargs) for r in plan.requests))
-        images = [image for response in responses for image in response.data]
-        assert len(images) == 2
-        assert {png_size(image.b64_json) for image in images} == {LANDSCAPE[model.id]}
+async def test_the_longest_prompt_with_a_style_fits_every_model(
+    catalog: Catalog, fake: FakeOpenAI
+) -> None:
+    prompt = ("a lighthouse on a cliff above a stormy sea, " * 1000)[:32000]
+    jobs = []
+    for model in openai_models(catalog):
+        plan = plan_generation(parse_args({"prompt": prompt, "style": "watercolor"})[0], model)
+        assert plan.used.prompt_truncated
+        assert all(len(r.kwargs["prompt"]) <= prompt_limit(model) for r in plan.requests)
+        jobs += [(model, r.kwargs) for r in plan.requests]
+    responses = await send_all(fake, jobs)
+    assert not [r for r in responses if isinstance(r, BaseException)]
+
+
+def picture(b64: str) -> tuple[str, tuple[int, int]]:
+    with Image.open(io.BytesIO(base64.b64decode(b64))) as img:
+        return str(img.format), img.size
+
+
+async def test_real_pictures_come_back_at_the_planned_size_and_format(
+    catalog: Catalog, fake: FakeOpenAI
+) -> None:
+    """Without the quick pictures: the fake's drawings decode to what was planned."""
+    args, notes = parse_args({"prompt": PROMPT, "n": 2, "size": "16:9", "output_format": "webp"})
+    jobs = []
+    for model in openai_models(catalog):
+        plan = plan_generation(args, model, notes=notes)
+        jobs += [(model, r.kwargs) for r in plan.requests]
+    responses = await send_all(fake, jobs)
+    for (model, kwargs), response in zip(jobs, responses, strict=True):
+        assert not isinstance(response, BaseException), (model.id, response)
+        expected = "1536x864" if model.rules.custom_sizes else "1536x1024"
+        assert kwargs["size"] == expected
+        width, height = dims(expected)  # type: ignore[misc]
+        assert [picture(item.b64_json) for item in response.data] == [("WEBP", (width, height))] * 2
+
+
+class _Run:
+    """A store and sink that keep what the generator made."""
+
+    def __init__(self) -> None:
+        self.results: list[ImageResult] = []
+        self.stored: list[dict[str, Any]] = []
+
+    async def __call__(self, image: Any, thumb: Any, data_b64: str, meta: dict[str, Any]) -> str:
+        self.stored.append({"width": image.width, "height": image.height, **meta})
+        return f"img-{len(self.stored)}"
+
+    async def image_done(self, result: ImageResult) -> None:
+        self.results.append(result)
+
+
+async def test_the_products_generator_makes_the_planned_images(
+    catalog: Catalog, fake: FakeOpenAI
+) -> None:
+    """The whole non-streamed path of imagechat/generation.py, once per model."""
+    args, notes = parse_args(
+        {"prompt": PROMPT, "n": 2, "size": "banner", "quality": "max", "output_format": "jpeg"}
+    )
+    for model in openai_models(catalog):
+        plan = plan_generation(args, model, notes=notes)
+        run = _Run()
+        generator = Generator(
+            model=model,
+            endpoint=Endpoint(fake.base_url, fake.api_key, "OPENAI_API_KEY"),
+            store=run,
+            sink=run,
+            partial_images=0,
+        )
+        result = await generator.run(plan, PROMPT)
+        assert [r.error for r in result.images] == [None, None], model.id
+        width, height = dims(plan.used.size)  # type: ignore[misc]
+        assert {(r.width, r.height) for r in result.images} == {(width, height)}
+        assert all(s["params"]["request"]["quality"] == plan.used.quality for s in run.stored)
+        last = fake.last_request("images")
+        assert last.status == 200 and last.json["model"] == model.id

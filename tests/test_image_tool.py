@@ -59,7 +59,7 @@ def session_for(
     server: FakeOpenAI,
     *,
     tools: InternalTools,
-    model_id: str = "gpt-4o-mini",
+    model_id: str = "gpt-5.4-mini",
     models_file: Path | None = None,
     environ: dict[str, str] | None = None,
 ) -> ChatSession:
@@ -82,14 +82,14 @@ def factory(session: ChatSession, gallery: GalleryRecorder):  # type: ignore[no-
     return build
 
 
-ON = InternalTools(image_creation=True, image_model="gpt-image-1")
+ON = InternalTools(image_creation=True, image_model="gpt-image-2")
 
 
 async def test_the_llm_calls_the_tool_and_gets_ids_and_revised_prompts_back(
     fake_openai: FakeOpenAI,
 ) -> None:
     session = session_for(
-        fake_openai, tools=InternalTools(image_creation=True, image_model="dall-e-3")
+        fake_openai, tools=InternalTools(image_creation=True, image_model="gpt-image-2")
     )
     gallery = GalleryRecorder()
     fake_openai.queue_tool_call(
@@ -104,14 +104,16 @@ async def test_the_llm_calls_the_tool_and_gets_ids_and_revised_prompts_back(
     assert first["tools"][0]["function"]["name"] == "generate_image"
     assert first["tool_choice"] == "auto"
     images = [r.json for r in fake_openai.requests_to("/v1/images/generations")]
-    assert len(images) == 3 and all(i["quality"] == "hd" and i["n"] == 1 for i in images)
+    assert len(images) == 1 and images[0]["quality"] == "high" and images[0]["n"] == 3
     tool_message = fake_openai.last_chat_request()["messages"][-1]
     assert tool_message["role"] == "tool"
     payload = json.loads(tool_message["content"])
     assert payload["status"] == "ok"
     assert sorted(i["id"] for i in payload["images"]) == ["image-1", "image-2", "image-3"]
-    assert all(i["revised_prompt"] for i in payload["images"])
-    assert gallery.summaries == ["3 images · DALL·E 3 · 1024x1024 · hd quality"]
+    # GPT Image models return no revised prompt: the prompt the chat model wrote is what shows
+    assert all(i["revised_prompt"] is None for i in payload["images"])
+    assert [meta["prompt"] for meta in gallery.stored] == ["a lighthouse at dusk"] * 3
+    assert gallery.summaries == ["3 images · GPT Image 2 · 1024x1024 · high quality"]
 
 
 async def test_more_than_ten_images_is_capped_and_the_user_is_told(fake_openai: FakeOpenAI) -> None:
@@ -134,7 +136,7 @@ async def test_off_means_the_tool_is_not_offered(fake_openai: FakeOpenAI) -> Non
 
 async def test_always_forces_the_tool_call(fake_openai: FakeOpenAI) -> None:
     tools = InternalTools(
-        image_creation=True, image_creation_mode="always", image_model="gpt-image-1"
+        image_creation=True, image_creation_mode="always", image_model="gpt-image-2"
     )
     session = session_for(fake_openai, tools=tools)
     fake_openai.queue_tool_call("generate_image", {"prompt": "hello world"})
@@ -192,7 +194,7 @@ async def test_a_chat_model_without_tool_calling_says_so_and_names_models_that_c
     ui = Recorder()
     await session.answer("draw a cat", ui, tools=factory(session, GalleryRecorder()))
     assert "Tiny LLM" in ui.errors[0] and "cannot call tools" in ui.errors[0]
-    assert "GPT-4o mini" in ui.errors[0]
+    assert "GPT-5.4 Mini" in ui.errors[0]
 
 
 async def test_a_provider_that_refuses_tools_is_reported_the_same_way(
@@ -204,18 +206,18 @@ async def test_a_provider_that_refuses_tools_is_reported_the_same_way(
     await session.answer("draw a cat", ui, tools=factory(session, GalleryRecorder()))
     assert "GPT-4.1" in ui.errors[0] and "cannot call tools" in ui.errors[0]
     ok = Recorder()
-    await session.answer("hi", ok, model_id="gpt-4o")
+    await session.answer("hi", ok, model_id="gpt-5.5")
     assert ok.finished == ["Fake reply to: hi"]
 
 
 async def test_bad_tool_arguments_go_back_to_the_model(fake_openai: FakeOpenAI) -> None:
     session = session_for(fake_openai, tools=ON)
-    fake_openai.queue_tool_call("generate_image", {"prompt": "x", "size": "999x999"})
+    fake_openai.queue_tool_call("generate_image", {"prompt": "x", "size": "enormous"})
     fake_openai.queue_text("Sorry, let me fix that.")
     ui = Recorder()
     await session.answer("draw", ui, tools=factory(session, GalleryRecorder()))
     tool_message = fake_openai.last_chat_request()["messages"][-1]
     assert tool_message["role"] == "tool" and "size" in tool_message["content"].lower()
-    assert "999x999" in tool_message["content"]
+    assert "'enormous'" in tool_message["content"] and "16:9" in tool_message["content"]
     assert fake_openai.requests_to("/v1/images/generations") == []
     assert ui.finished == ["Sorry, let me fix that."]

@@ -8,12 +8,12 @@ import dataclasses
 import pytest
 
 from tests.fakes.openai_server import FakeOpenAI
-from tests.test_image_edit import ID, config_for, record
+from tests.test_image_edit import ID, NO_EDITS, SQUARE_EDITS, config_for, record
 from tests.test_image_tool import GalleryRecorder
 from tools.image_variations import VARIATIONS, run_variations
 
 
-def source(model: str = "gpt-image-1"):  # type: ignore[no-untyped-def]
+def source(model: str = "gpt-image-2"):  # type: ignore[no-untyped-def]
     return dataclasses.replace(
         record((1024, 1024)),
         model=model,
@@ -21,7 +21,7 @@ def source(model: str = "gpt-image-1"):  # type: ignore[no-untyped-def]
     )
 
 
-@pytest.mark.parametrize("model_id", ["gpt-image-1", "gpt-image-1-mini"])
+@pytest.mark.parametrize("model_id", ["gpt-image-2", "gpt-image-2.5-sunburst"])
 async def test_models_that_edit_start_from_the_image(
     fake_openai: FakeOpenAI, model_id: str
 ) -> None:
@@ -40,7 +40,14 @@ async def test_models_that_edit_start_from_the_image(
     assert all(m["parent_id"] == ID and m["lineage"] == "Variation of" for m in gallery.stored)
 
 
-@pytest.mark.parametrize(("model_id", "requests"), [("dall-e-3", 3), ("dall-e-2", 1)])
+@pytest.mark.parametrize(
+    ("model_id", "requests"),
+    [
+        (NO_EDITS, 3),  # no edits, one image per request
+        ("batch-images", 1),  # no edits, several images per request
+        (SQUARE_EDITS, 1),  # edits square cut-outs only: not the image as it is
+    ],
+)
 async def test_other_models_make_new_images_from_the_prompt(
     fake_openai: FakeOpenAI, model_id: str, requests: int
 ) -> None:
@@ -48,7 +55,7 @@ async def test_other_models_make_new_images_from_the_prompt(
     await run_variations(config_for(model_id, fake_openai), gallery, source(model_id))
     assert fake_openai.requests_to("/v1/images/edits") == []
     sent = fake_openai.requests_to("/v1/images/generations")
-    assert len(sent) == requests  # DALL·E 3 makes one image per request
+    assert len(sent) == requests  # split by the model's images per request
     assert all(r.json["prompt"] == "a paper boat on a pond" for r in sent)
     assert sum(r.json.get("n", 1) for r in sent) == VARIATIONS
     assert all(m["lineage"] == "Variation of" for m in gallery.stored)

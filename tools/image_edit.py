@@ -89,10 +89,16 @@ async def run_edit(
     person is told.
     """
     edit, notes = parse_edit_args(raw)
-    planned = plan_edit(edit, config.model, records[0].prompt)
+    planned = plan_edit(edit, config.model, records[0].prompt, moderation=config.moderation)
     sources, mask = None, None
     notes = [*notes, *planned.plan.notes]
-    square = config.model.id == "dall-e-2"
+    edits = config.model.rules.edits
+    square = edits is not None and edits.square_only
+    if painted is not None and edits is not None and not edits.mask:
+        notes.append(
+            f"{config.model.label} edits whole pictures only, so the selected area was not used."
+        )
+        painted = None
     if painted is not None and planned.edits:
         mask = await asyncio.to_thread(edit_mask, records[0], painted, square_png=square)
         notes.append(_masked_note(mask))

@@ -59,6 +59,8 @@ class ImageToolConfig:
     # An agent's image defaults (size, quality, style, n): used for arguments the LLM left out
     # or left at "auto".
     defaults: dict[str, Any] = field(default_factory=dict)
+    moderation: str | None = None  # the operator's moderation level for GPT Image models
+    partial_images: int = 2  # previews per streamed image (0: no live previews)
 
     def generator(self, run: GalleryRun) -> Generator:
         """A generator for this model that shows and stores its images through `run`."""
@@ -70,6 +72,7 @@ class ImageToolConfig:
             timeout=self.timeout,
             retry=self.retry,
             secrets=self.secrets,
+            partial_images=self.partial_images,
         )
 
 
@@ -115,7 +118,7 @@ def image_generation_tool(config: ImageToolConfig, ui: GalleryUI) -> ToolSpec:
 
     async def handler(raw: dict[str, Any]) -> str:
         args, arg_notes = parse_args(with_defaults(raw, config.defaults))
-        plan = plan_generation(args, config.model)
+        plan = plan_generation(args, config.model, moderation=config.moderation)
         notes = [*arg_notes, *plan.notes]
         result = await produce(config, ui, plan, args.prompt, notes)
         return tool_result(plan, result)

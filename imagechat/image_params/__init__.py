@@ -1,4 +1,4 @@
-"""The `generate_image` tool's parameters: schema and parsing of the LLM's arguments, and their
+"""The image tools' parameters: their schema and parsing (one pydantic model each), and their
 mapping onto what each image model really accepts."""
 
 from imagechat.image_params.args import (
@@ -8,47 +8,15 @@ from imagechat.image_params.args import (
     MAX_IMAGES,
     MAX_PROMPT_CHARS,
     MAX_STYLE_CHARS,
+    OUTPUT_FORMATS,
     QUALITIES,
     SIZES,
     TOOL_NAME,
     GenerateImageArgs,
     parse_args,
+    tool_schema,
+    validate_tool_args,
 )
-from imagechat.image_params.plan import (
-    DEFAULT_PROMPT_LIMIT,
-    PROMPT_LIMITS,
-    GenerationPlan,
-    ProviderRequest,
-    UsedParams,
-    closest_size,
-    describe_plan,
-    plan_generation,
-    prompt_limit,
-)
-
-__all__ = [
-    "BACKGROUNDS",
-    "DEFAULT_PROMPT_LIMIT",
-    "GENERATE_IMAGE_DESCRIPTION",
-    "GENERATE_IMAGE_SCHEMA",
-    "MAX_IMAGES",
-    "MAX_PROMPT_CHARS",
-    "MAX_STYLE_CHARS",
-    "PROMPT_LIMITS",
-    "QUALITIES",
-    "SIZES",
-    "TOOL_NAME",
-    "GenerateImageArgs",
-    "GenerationPlan",
-    "ProviderRequest",
-    "UsedParams",
-    "closest_size",
-    "describe_plan",
-    "parse_args",
-    "plan_generation",
-    "prompt_limit",
-]
-
 from imagechat.image_params.edit import (
     EDIT_IMAGE_DESCRIPTION,
     EDIT_IMAGE_SCHEMA,
@@ -58,13 +26,44 @@ from imagechat.image_params.edit import (
     parse_edit_args,
     plan_edit,
 )
+from imagechat.image_params.plan import (
+    GenerationPlan,
+    ProviderRequest,
+    UsedParams,
+    describe_plan,
+    plan_generation,
+    prompt_limit,
+)
+from imagechat.image_params.sizes import closest_size, size_from_words
 
-__all__ += [
+__all__ = [
+    "BACKGROUNDS",
     "EDIT_IMAGE_DESCRIPTION",
     "EDIT_IMAGE_SCHEMA",
     "EDIT_TOOL_NAME",
+    "GENERATE_IMAGE_DESCRIPTION",
+    "GENERATE_IMAGE_SCHEMA",
+    "MAX_IMAGES",
+    "MAX_PROMPT_CHARS",
+    "MAX_STYLE_CHARS",
+    "OUTPUT_FORMATS",
+    "QUALITIES",
+    "SIZES",
+    "TOOL_NAME",
     "EditArgs",
     "EditPlan",
+    "GenerateImageArgs",
+    "GenerationPlan",
+    "ProviderRequest",
+    "UsedParams",
+    "closest_size",
+    "describe_plan",
+    "parse_args",
     "parse_edit_args",
     "plan_edit",
+    "plan_generation",
+    "prompt_limit",
+    "size_from_words",
+    "tool_schema",
+    "validate_tool_args",
 ]

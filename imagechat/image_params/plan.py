@@ -1,12 +1,12 @@
 """Map `generate_image` arguments onto what an image model really accepts.
 
 The result is a `GenerationPlan`: the exact keyword arguments of each provider call, what was
-actually used, notes for the person about every adjustment, and an estimated cost.
+actually used, notes for the person about every adjustment, and an estimated cost. Every
+difference between models is a field of the model's `ImageRules` (catalog/families.yaml).
 """
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -14,14 +14,9 @@ from typing import Any, Final
 
 from imagechat.catalog import ImageModel
 from imagechat.image_params.args import GenerateImageArgs
+from imagechat.image_params.sizes import closest_size, dims, fit_custom
 
-DEFAULT_PROMPT_LIMIT: Final = 4000
-# Longest prompt each model accepts, by model id prefix (the first match wins).
-PROMPT_LIMITS: Final[tuple[tuple[str, int], ...]] = (
-    ("dall-e-2", 1000),
-    ("dall-e-3", 4000),
-    ("gpt-image", 32000),
-)
+QUALITY_LADDER: Final = ("low", "medium", "high", "xhigh", "max")
 
 
 @dataclass(frozen=True)
@@ -51,6 +46,9 @@ class UsedParams:
     response_format: str | None
     prompt: str  # the prompt as sent
     prompt_truncated: bool
+    output_format: str | None = None
+    output_compression: int | None = None
+    experimental_size: bool = False
 
 
 @dataclass(frozen=True)
@@ -68,33 +66,48 @@ class GenerationPlan:
 
 
 def plan_generation(
-    args: GenerateImageArgs, model: ImageModel, *, notes: Iterable[str] = ()
+    args: GenerateImageArgs,
+    model: ImageModel,
+    *,
+    notes: Iterable[str] = (),
+    moderation: str | None = None,
 ) -> GenerationPlan:
     """Fit `args` to `model`'s real capabilities, noting every change.
 
-    `notes` (those from `parse_args`) come first in the plan's notes.
+    `notes` (those from `parse_args`) come first; `moderation` is the operator's setting.
     """
     notes = list(notes)
-    label = model.label
-    size = _plan_size(args.size, model, notes)
+    rules = model.rules
+    size, experimental = _plan_size(args.size, model, notes)
     quality = _plan_quality(args.quality, model, notes)
     style, folded = _plan_style(args.style, args.prompt, model, notes)
     prompt, truncated = _plan_prompt(args.prompt, folded, model, notes)
-    background = _plan_background(args.background, model, notes)
-    response_format = "b64_json" if _wants_b64_request(model) else None
-    counts = _split(args.n, model.max_n_per_request)
+    output_format = _plan_format(args, model, notes)
+    background = _plan_background(args.background, output_format, model, notes)
+    if background == "transparent" and output_format not in (None, *rules.transparent_formats):
+        output_format = rules.transparent_formats[0]
+        notes.append(
+            f"Transparent backgrounds need {' or '.join(rules.transparent_formats)}, so the "
+            f"image is made as {output_format.upper()}."
+        )
+    compression = _plan_compression(args.output_compression, output_format, model, notes)
+    response_format = "b64_json" if rules.response_format else None
+    counts = _split(args.n, rules.max_n)
     if len(counts) > 1:
         per = (
             "one image per request"
-            if model.max_n_per_request <= 1
-            else f"at most {model.max_n_per_request} images per request"
+            if rules.max_n <= 1
+            else f"at most {rules.max_n} images per request"
         )
-        notes.append(f"{label} makes {per}, so {len(counts)} requests were sent in parallel.")
+        notes.append(f"{model.label} makes {per}, so {len(counts)} requests were sent in parallel.")
 
     optional = {
         "quality": quality,
         "style": style,
         "background": background,
+        "output_format": output_format,
+        "output_compression": compression,
+        "moderation": moderation if rules.moderation and moderation else None,
         "response_format": response_format,
     }
     sent = {key: value for key, value in optional.items() if value is not None}
@@ -104,7 +117,7 @@ def plan_generation(
     ]
     used = UsedParams(
         model_id=model.id,
-        model_label=label,
+        model_label=model.label,
         n=args.n,
         size=size,
         size_asked=args.size,
@@ -118,6 +131,9 @@ def plan_generation(
         response_format=response_format,
         prompt=prompt,
         prompt_truncated=truncated,
+        output_format=output_format,
+        output_compression=compression,
+        experimental_size=experimental,
     )
     price = model.price_per_image(quality, size)
     cost = None if price is None else round(price * args.n, 6)
@@ -125,7 +141,7 @@ def plan_generation(
 
 
 def describe_plan(plan: GenerationPlan) -> str:
-    """One line for a progress step: "3 images · GPT Image 1 · 1024x1024 · high quality"."""
+    """One line for a progress step: "3 images · GPT Image 2 · 1536x864 · high quality"."""
     used = plan.used
     parts = [
         f"{used.n} image{'s' if used.n != 1 else ''}",
@@ -139,64 +155,58 @@ def describe_plan(plan: GenerationPlan) -> str:
         parts.append(style if _mentions_style(style) else f"{style} style")
     if used.background == "transparent":
         parts.append("transparent background")
+    if used.output_format and used.output_format != "png":
+        parts.append(used.output_format.upper())
     return " · ".join(parts)
 
 
 def prompt_limit(model: ImageModel) -> int:
-    """The longest prompt `model` accepts, from PROMPT_LIMITS (default 4000)."""
-    names = (model.id, _bare_name(model.litellm_model))
-    for prefix, limit in PROMPT_LIMITS:
-        if any(name.startswith(prefix) for name in names):
-            return limit
-    return DEFAULT_PROMPT_LIMIT
+    return model.rules.prompt_limit
 
 
 # Size
 
 
-def _dims(size: str) -> tuple[int, int] | None:
-    match = re.fullmatch(r"(\d+)x(\d+)", size)
-    if not match or int(match[1]) <= 0 or int(match[2]) <= 0:
-        return None
-    return int(match[1]), int(match[2])
-
-
-def closest_size(asked: str, sizes: tuple[str, ...]) -> str | None:
-    """The size in `sizes` with the closest aspect ratio to `asked`, then the closest area."""
-    wanted = _dims(asked)
-    candidates = [(s, d) for s in sizes if (d := _dims(s)) is not None]
-    if wanted is None or not candidates:
-        return None
-    ratio, area = math.log(wanted[0] / wanted[1]), math.log(wanted[0] * wanted[1])
-
-    def distance(item: tuple[str, tuple[int, int]]) -> tuple[float, float]:
-        w, h = item[1]
-        return round(abs(math.log(w / h) - ratio), 9), round(abs(math.log(w * h) - area), 9)
-
-    return min(candidates, key=distance)[0]
-
-
-def _plan_size(asked: str, model: ImageModel, notes: list[str]) -> str:
+def _plan_size(asked: str, model: ImageModel, notes: list[str]) -> tuple[str, bool]:
+    """(size to send, whether it is above the provider's experimental line)."""
     if asked == "auto":
-        return model.default_size
+        return model.default_size, False
     if asked in model.sizes:
-        return asked
-    size = closest_size(asked, model.sizes) or model.default_size
+        return asked, False
+    wanted = dims(asked)
+    custom = model.rules.custom_sizes
+    if wanted is not None and custom is not None:
+        width, height = fit_custom(*wanted, custom)
+        size = f"{width}x{height}"
+        if size != asked:
+            notes.append(f"Size {asked} is not available on {model.label}; used {size}.")
+        experimental = custom.experimental(width, height)
+        if experimental:
+            notes.append(
+                f"{size} is above {model.label}'s tested sizes (experimental): results may vary."
+            )
+        return size, experimental
+    standard = tuple(s for s in model.sizes if s != "auto")
+    size = closest_size(asked, standard) or model.default_size
     notes.append(f"Size {asked} is not available on {model.label}; used {size}.")
-    return size
+    return size, False
 
 
 # Quality
 
 
 def _plan_quality(asked: str, model: ImageModel, notes: list[str]) -> str | None:
-    sent = model.qualities.get(asked)
+    qualities = model.rules.qualities
+    if asked in qualities:
+        return asked
     if asked == "auto":
-        return sent
-    if sent is None:
+        return None
+    if not qualities:
         notes.append(f"{model.label} has no quality setting, so {asked} quality does not apply.")
-    elif sent != asked:
-        notes.append(f"{asked.capitalize()} quality on {model.label} means {sent}.")
+        return None
+    lower = [q for q in QUALITY_LADDER[: QUALITY_LADDER.index(asked)] if q in qualities]
+    sent = lower[-1] if lower else next(q for q in QUALITY_LADDER if q in qualities)
+    notes.append(f"{model.label} has no {asked} quality; used {sent}.")
     return sent
 
 
@@ -209,11 +219,10 @@ def _plan_style(
     """(style parameter to send, style to write into the prompt)."""
     if not asked:
         return None, None
-    if _accepts_openai_style(model):
-        for style in model.styles:
-            if style.lower() == asked.lower():
-                return style, None
-    if model.styles and _accepts_openai_style(model):
+    for style in model.styles:
+        if style.lower() == asked.lower():
+            return style, None
+    if model.styles:
         where = f"{model.label}'s style setting takes only {' or '.join(model.styles)}"
     else:
         where = f"{model.label} has no style setting"
@@ -269,13 +278,44 @@ def _cut(text: str, room: int) -> str:
     return cut.rstrip(" ,;:") or text[:room]
 
 
-# Background, response format, n
+# Format, compression, background, n
 
 
-def _plan_background(asked: str, model: ImageModel, notes: list[str]) -> str | None:
+def _plan_format(args: GenerateImageArgs, model: ImageModel, notes: list[str]) -> str | None:
+    asked = args.output_format
+    if asked is None:
+        return None
+    formats = model.rules.output_formats
+    if asked in formats:
+        return asked
+    if formats:
+        used = formats[0].upper()
+        notes.append(f"{model.label} cannot make {asked.upper()} images; used {used}.")
+        return formats[0]
+    notes.append(f"{model.label} has no format setting; the image comes in its own format.")
+    return None
+
+
+def _plan_compression(
+    asked: int | None, output_format: str | None, model: ImageModel, notes: list[str]
+) -> int | None:
+    if asked is None:
+        return None
+    if not model.rules.compression:
+        notes.append(f"{model.label} has no compression setting.")
+        return None
+    if output_format not in ("jpeg", "webp"):
+        notes.append("Compression applies to JPEG and WebP images only, so it was not used.")
+        return None
+    return asked
+
+
+def _plan_background(
+    asked: str, output_format: str | None, model: ImageModel, notes: list[str]
+) -> str | None:
     if asked == "auto":
         return None
-    if model.supports_background:
+    if asked in model.rules.backgrounds:
         return asked
     if asked == "transparent":
         notes.append(
@@ -288,25 +328,3 @@ def _split(n: int, per_request: int) -> list[int]:
     per = max(1, per_request)
     full, rest = divmod(n, per)
     return [per] * full + ([rest] if rest else [])
-
-
-def _bare_name(litellm_model: str) -> str:
-    return litellm_model.rsplit("/", 1)[-1]
-
-
-def _litellm_treats_as_gpt_image(model: ImageModel) -> bool:
-    """litellm sends `openai/<name>` through its gpt-image config unless <name> is dall-e-2/3;
-    that config refuses `style` and `response_format` (we never set drop_params)."""
-    provider, _, name = model.litellm_model.rpartition("/")
-    return provider == "openai" and not name.startswith(("dall-e-2", "dall-e-3"))
-
-
-def _accepts_openai_style(model: ImageModel) -> bool:
-    return bool(model.styles) and not _litellm_treats_as_gpt_image(model)
-
-
-def _wants_b64_request(model: ImageModel) -> bool:
-    """Ask for base64 instead of a URL where the model would otherwise answer with a URL."""
-    if model.always_b64 or model.provider == "demo":
-        return False
-    return not _litellm_treats_as_gpt_image(model)

@@ -124,15 +124,17 @@ def apply(session: ChatSession, agent: ActiveAgent, *, settings: bool = True) ->
     session.image_defaults = spec.image_defaults.tool_defaults()
     if not settings:
         return
-    chat_model = catalog.chat_model(spec.model)
-    if chat_model is not None and catalog.has_key(chat_model):
-        session.model_id = chat_model.id
-    image_model = catalog.image_model(spec.image_defaults.model)
-    usable = image_model is not None and catalog.has_key(image_model)
     session.tools = InternalTools(
         image_creation=spec.image_creation.enabled,
         image_creation_mode=spec.image_creation.mode,
-        image_model=image_model.id if usable and image_model else None,
+    )
+    # a model unknown here, or one this operator has no key for, quietly gives way to the
+    # default; a retired one moves to its successor with a note
+    chat_model = spec.model if spec.model and catalog.is_known_chat(spec.model) else None
+    session.model_notes.extend(
+        session.settle_models(
+            chat_model or session.model_id, spec.image_defaults.model, retired_only=True
+        )
     )
 
 

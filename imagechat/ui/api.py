@@ -20,6 +20,7 @@ from fastapi.responses import JSONResponse, Response
 from imagechat.catalog import Catalog
 from imagechat.imaging import decode_image_bytes, safe_filename, to_jpeg, to_png
 from imagechat.storage.datalayer import ImageChatDataLayer
+from imagechat.ui.widgets import picker_name
 
 FORMATS = {"png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg"}
 _CACHE_BYTES = 64 * 1024 * 1024
@@ -115,7 +116,8 @@ def image_router(
             label = str((await request.json()).get("label", ""))
         except ValueError:
             return JSONResponse({"detail": "expected JSON"}, status_code=400)
-        model = next((m for m in catalog.available_chat_models() if m.label == label), None)
+        names = {picker_name(catalog, m): m for m in catalog.available_chat_models()}
+        model = names.get(label)
         if model is None:
             return JSONResponse({"detail": "unknown model"}, status_code=400)
         if await layer.get_thread_for_user(thread_id, identifier) is None:

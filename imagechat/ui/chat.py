@@ -69,18 +69,24 @@ def new_session(
 ) -> ChatSession:
     settings = get_settings()
     catalog = runtime.catalog()
-    default = catalog.default_chat_model(settings.default_chat_model)
-    chosen = catalog.chat_model(model_id)
-    usable = chosen if chosen is not None and catalog.has_key(chosen) else default
     session = ChatSession(
         catalog=catalog,
         settings=settings,
-        model_id=usable.id,
+        model_id=catalog.default_chat_model(settings.default_chat_model).id,
         tools=tools or InternalTools(),
         history=history or [],
     )
+    session.model_notes = session.settle_models(model_id, session.tools.image_model)
     cl.user_session.set(_SESSION_KEY, session)
     return session
+
+
+async def show_model_notes(session: ChatSession) -> None:
+    """Say which retired or unavailable models this conversation no longer uses (a toast:
+    messages sent while a conversation resumes vanish, Chainlit #2611)."""
+    if session.model_notes:  # one toast: stacked toasts hide all but the newest
+        await cl.context.emitter.send_toast(" ".join(session.model_notes), "warning")
+    session.model_notes = []
 
 
 def _user_identifier() -> str | None:
@@ -111,6 +117,7 @@ async def start() -> None:
     session = new_session()
     agent = await agents_ui.on_start(session)  # the agent picked at the top, if any
     await show_controls(session)
+    await show_model_notes(session)
     await persist({**_settings_record(session), **agent})
 
 
@@ -130,6 +137,7 @@ async def resume(thread: ThreadDict) -> None:
         session.image_cost = sum(image.cost or 0.0 for image in images)
     await agents_ui.on_resume(session, saved)  # the agent version it started with
     await show_controls(session)
+    await show_model_notes(session)
     for step in steps:
         if step.get("type") == "assistant_message" and not step.get("isError"):
             await delete_action().send(for_id=step["id"])

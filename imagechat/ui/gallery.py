@@ -1,5 +1,6 @@
 """Chainlit side of image creation: a progress step, and a message whose ImageGallery element
-shows a placeholder per pending image and each thumbnail as soon as it lands."""
+shows a placeholder per pending image (with its latest live preview, while the model streams
+partial images) and each thumbnail as soon as it lands."""
 
 from __future__ import annotations
 
@@ -18,6 +19,9 @@ from imagechat.imaging import DecodedImage, Thumbnail, safe_filename
 from imagechat.storage.datalayer import ImageChatDataLayer
 
 GALLERY_ELEMENT = "ImageGallery"
+# Live previews update the element at most this often (seconds) per run; the latest one is
+# always shown, a moment later at most.
+PARTIAL_REFRESH_INTERVAL = 0.15
 
 
 def _dims(size: str, fallback: int = 1024) -> tuple[int, int]:
@@ -106,6 +110,8 @@ class GalleryRun:
                 ],
                 "parent_id": lineage.parent_id if lineage else None,
                 "lineage": lineage.label if lineage else None,
+                "partial": None,  # while pending: the latest live preview (a data URL)
+                "partial_index": None,  # and its 0-based index among the partial images
             }
             for i in range(plan.n)
         ]
@@ -117,6 +123,9 @@ class GalleryRun:
         )
         self._ticker: asyncio.Task[None] | None = None
         self._lock = asyncio.Lock()
+        self._last_refresh = float("-inf")  # time.monotonic() of the last element update
+        self._previews_dirty = False  # a preview arrived that the element does not show yet
+        self._preview_flush: asyncio.Task[None] | None = None
 
     def _props(self) -> dict[str, Any]:
         # the message text already carries the summary line (with cost and time)
@@ -143,8 +152,26 @@ class GalleryRun:
 
     async def _refresh(self) -> None:
         async with self._lock:
+            self._previews_dirty = False  # these props carry every preview so far
             self.element.props = self._props()
+            self._last_refresh = time.monotonic()
             await self.element.update()
+
+    async def _flush_previews(self) -> None:
+        """Show the latest previews as soon as the interval since the last update has passed,
+        until none is waiting (one may arrive while an update is on its way)."""
+        try:
+            while True:
+                wait = self._last_refresh + PARTIAL_REFRESH_INTERVAL - time.monotonic()
+                if wait > 0:
+                    await asyncio.sleep(wait)
+                elif self._previews_dirty:
+                    await self._refresh()
+                else:
+                    return
+        finally:
+            if self._preview_flush is asyncio.current_task():
+                self._preview_flush = None
 
     # ImageStore
     async def __call__(
@@ -172,8 +199,32 @@ class GalleryRun:
         )
 
     # ImageSink
+    async def image_partial(self, index: int, preview: Thumbnail, partial_index: int) -> None:
+        """A live preview of a pending image (partial image `partial_index`, 0-based). The
+        element is updated at most every PARTIAL_REFRESH_INTERVAL; the latest preview always
+        gets shown (unless the image lands first)."""
+        entry = self.images[index]
+        if entry["status"] != "pending":
+            return  # landed (or failed) already: a late preview must not come back
+        entry.update(partial=thumb_data_url(preview), partial_index=partial_index)
+        self._previews_dirty = True
+        if self._preview_flush is not None:
+            return  # the scheduled update will carry this preview
+        if time.monotonic() - self._last_refresh >= PARTIAL_REFRESH_INTERVAL:
+            await self._refresh()
+        else:
+            self._preview_flush = asyncio.create_task(self._flush_previews())
+
+    async def _stop_preview_flush(self) -> None:
+        task, self._preview_flush = self._preview_flush, None
+        if task is not None and not task.done():
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
     async def image_done(self, result: ImageResult) -> None:
         entry = self.images[result.index]
+        entry.update(partial=None, partial_index=None)
         if result.ok and result.thumb is not None:
             entry.update(
                 id=result.id,
@@ -198,6 +249,7 @@ class GalleryRun:
 
     async def finish(self, result: GenerationResult) -> None:
         await self._stop_ticker()
+        await self._stop_preview_flush()
         total = self.owner.on_cost(result.cost or 0.0)
         made, failed = len(result.made), len(result.failed)
         head = f"**{made} of {len(result.images)} images** · " if failed else ""
@@ -220,9 +272,10 @@ class GalleryRun:
 
     async def cancelled(self) -> None:
         await self._stop_ticker()
+        await self._stop_preview_flush()
         for entry in self.images:
             if entry["status"] == "pending":
-                entry.update(status="failed", error="Stopped.")
+                entry.update(status="failed", error="Stopped.", partial=None, partial_index=None)
         await self._refresh()
         self.message.content = f"Stopped: {self.summary}"
         await self.message.update()

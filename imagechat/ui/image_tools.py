@@ -70,6 +70,8 @@ def tool_config(session: ChatSession, chat_model: ChatModel) -> ImageToolConfig:
         timeout=session.settings.imagechat_llm_timeout,
         secrets=session.settings.secrets(),
         defaults=session.image_defaults,
+        moderation=session.settings.imagechat_image_moderation,
+        partial_images=session.settings.imagechat_partial_images,
     )
 
 

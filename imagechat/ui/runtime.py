@@ -5,24 +5,23 @@ from __future__ import annotations
 import logging
 import sys
 from dataclasses import dataclass
-from functools import lru_cache
 
 from imagechat.auth import ensure_auth_secret
-from imagechat.catalog import Catalog, build_catalog
+from imagechat.catalog import Catalog
+from imagechat.catalog.current import CatalogHolder
 from imagechat.settings import Settings, get_settings
 from imagechat.storage.bootstrap import prepare_database
 from imagechat.storage.datalayer import ImageChatDataLayer
 from imagechat.storage.db import Database, default_sqlite_url
 from imagechat.storage.users import UserRepository
 
+_catalog = CatalogHolder()
 
-@lru_cache(maxsize=1)
+
 def catalog() -> Catalog:
-    settings = get_settings()
-    return build_catalog(
-        openai_key=bool(settings.openai_api_key and settings.openai_api_key.get_secret_value()),
-        models_file=settings.imagechat_models_file,
-    )
+    """The current catalog; rebuilt in the background once its provider listing is older than
+    IMAGECHAT_MODELS_REFRESH seconds."""
+    return _catalog.get(get_settings())
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import chainlit as cl
 from chainlit.input_widget import InputWidget, Select, Switch
 
-from imagechat.catalog import Catalog, ChatModel
+from imagechat.catalog import Catalog, ChatModel, ImageModel
 from imagechat.internal_tools import InternalTools
 
 MODEL_MODE_ID = "model"
@@ -34,7 +34,7 @@ def internal_tools_widgets(catalog: Catalog, tools: InternalTools) -> list[Input
     ]
     image_models = catalog.available_image_models()
     if image_models:
-        items = {m.label: m.id for m in image_models}
+        items = {picker_name(catalog, m): m.id for m in image_models}
         initial = tools.image_model if tools.image_model in items.values() else None
         widgets.append(
             Select(
@@ -48,12 +48,18 @@ def internal_tools_widgets(catalog: Catalog, tools: InternalTools) -> list[Input
     return widgets
 
 
+def picker_name(catalog: Catalog, model: ChatModel | ImageModel) -> str:
+    """The model's name, with "⚠ retires DATE → SUCCESSOR" within 60 days of its shutdown."""
+    badge = catalog.badge(model)
+    return f"{model.label} · ⚠ {badge}" if badge else model.label
+
+
 def model_picker(catalog: Catalog, selected: ChatModel) -> cl.Mode:
     """The chat-model picker shown in the composer."""
     options = [
         cl.ModeOption(
             id=m.id,
-            name=m.label,
+            name=picker_name(catalog, m),
             description=m.description,
             icon="flask-conical" if m.provider == "demo" else "sparkles",
             default=m.id == selected.id,

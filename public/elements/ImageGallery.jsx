@@ -15,7 +15,12 @@
 //
 // props: { images: [{ id, status: pending|ready|failed, thumb, width, height, prompt,
 //          revised_prompt, model, size, quality, style, cost, elapsed_ms, error, filename,
-//          parent_id, lineage? }], summary?, notes? }
+//          parent_id, lineage?, partial?, partial_index?, partial_total? }], summary?, notes? }
+// `partial` (optional): while the image is pending, a data URL ("data:image/...") of its latest
+// live preview (a partial image the model streamed); `partial_index` is that preview's 0-based
+// index and `partial_total`, when known, how many previews there will be. The pending tile shows
+// the preview (data-partial="true" on the tile) with a small "Preview k/K" badge; the ready
+// thumbnail replaces it as soon as the image lands.
 // `lineage` (optional, e.g. "variation of", "edited from") labels the link to `parent_id` in the
 // info panel; without it the label is "Edited from".
 //
@@ -292,6 +297,45 @@ function defineImageGallery() {
 
   // ---------------------------------------------------------------- gallery tiles
 
+  // The live preview's badge (inline styles: public/imagechat.css has no rule for it).
+  const PREVIEW_BADGE = {
+    position: 'absolute',
+    left: '8px',
+    bottom: '8px',
+    zIndex: 1,
+    display: 'inline-flex',
+    alignItems: 'center',
+    gap: '5px',
+    maxWidth: 'calc(100% - 16px)',
+    padding: '2px 8px 2px 6px',
+    borderRadius: '999px',
+    background: 'rgb(0 0 0 / 0.5)',
+    color: '#fff',
+    fontSize: '0.6875rem',
+    fontWeight: 500,
+    lineHeight: '1.125rem',
+    whiteSpace: 'nowrap',
+    pointerEvents: 'none'
+  };
+  const PREVIEW_SPINNER = { width: '12px', height: '12px', flex: 'none', opacity: 0.85 };
+
+  // A pending image's live preview: its data URL, or null.
+  function partialOf(img) {
+    const url = img.partial;
+    return statusOf(img) === 'pending' && typeof url === 'string' && url.startsWith('data:image/')
+      ? url
+      : null;
+  }
+
+  // "Preview 2/3" (or "Preview 2" when the number of previews is unknown).
+  function previewLabel(img) {
+    const i = Number(img.partial_index);
+    const k = Number.isInteger(i) && i >= 0 ? i + 1 : null;
+    const total = Number(img.partial_total);
+    if (k === null) return 'Sharpening…';
+    return Number.isInteger(total) && total >= k ? `Preview ${k}/${total}` : `Preview ${k}`;
+  }
+
   // Variations, with a pending state while the action runs: aria-disabled (not `disabled`), so a
   // keyboard user's focus stays on the button.
   function VariationsButton({ className, busy, onClick, tip, label }) {
@@ -421,15 +465,19 @@ function defineImageGallery() {
     const status = statusOf(img);
     const prompt = img.prompt || '';
     const small = w < 150 || h < 120;
+    const partial = partialOf(img);
     let label;
     if (status === 'ready') label = `Open image: ${prompt}`;
-    else if (status === 'pending') label = `Creating image: ${prompt}`;
-    else label = `Image could not be created: ${img.error || 'unknown error'}. Prompt: ${prompt}`;
+    else if (status === 'pending') {
+      const step = partial ? ` (${previewLabel(img)})` : '';
+      label = `Creating image${step}: ${prompt}`;
+    } else label = `Image could not be created: ${img.error || 'unknown error'}. Prompt: ${prompt}`;
     return (
       <div
         className={`icg-tile icg-tile-${status}`}
         style={{ width: `${w}px`, height: `${h}px` }}
         data-image-id={img.id || undefined}
+        data-partial={partial ? 'true' : undefined}
       >
         <button
           type="button"
@@ -452,7 +500,21 @@ function defineImageGallery() {
                 <ImageOff aria-hidden="true" />
               </span>
             ))}
-          {status === 'pending' && (
+          {partial && (
+            <img
+              src={partial}
+              alt={`Preview of image ${img.position + 1}`}
+              data-testid="image-partial"
+              draggable={false}
+            />
+          )}
+          {partial && (
+            <span className="icg-preview-badge" style={PREVIEW_BADGE} aria-hidden="true">
+              <LoaderCircle className="icg-spin" style={PREVIEW_SPINNER} aria-hidden="true" />
+              {w >= 96 && <span>{previewLabel(img)}</span>}
+            </span>
+          )}
+          {status === 'pending' && !partial && (
             <span className="icg-tile-body">
               <LoaderCircle className="icg-spin" aria-hidden="true" />
               {w >= 96 && (
@@ -1501,7 +1563,8 @@ function defineImageGallery() {
               ...x,
               id: hasId ? String(x.id) : null,
               status: status === 'ready' && !hasId ? 'pending' : status,
-              key: hasId ? `id:${x.id}` : `at:${i}`
+              key: hasId ? `id:${x.id}` : `at:${i}`,
+              position: i
             };
           }),
       [data]

@@ -41,7 +41,7 @@ def factory(session: ChatSession, gallery: GalleryRecorder, defaults: dict[str, 
 
 async def test_the_tool_uses_the_agent_defaults(fake_openai: FakeOpenAI) -> None:
     session = session_for(
-        fake_openai, tools=InternalTools(image_creation=True, image_model="gpt-image-1")
+        fake_openai, tools=InternalTools(image_creation=True, image_model="gpt-image-2")
     )
     gallery = GalleryRecorder()
     fake_openai.queue_tool_call("generate_image", {"prompt": "a banner of mountains"})
@@ -54,7 +54,7 @@ async def test_the_tool_uses_the_agent_defaults(fake_openai: FakeOpenAI) -> None
 
 async def test_without_defaults_nothing_changes(fake_openai: FakeOpenAI) -> None:
     session = session_for(
-        fake_openai, tools=InternalTools(image_creation=True, image_model="gpt-image-1")
+        fake_openai, tools=InternalTools(image_creation=True, image_model="gpt-image-2")
     )
     fake_openai.queue_tool_call("generate_image", {"prompt": "a banner of mountains"})
     fake_openai.queue_text("Done.")

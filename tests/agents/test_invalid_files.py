@@ -49,7 +49,7 @@ def write(directory: Path, name: str, text: str) -> Path:
         ),
         (GOOD + "model: gpt-17\n", "model", "unknown chat model 'gpt-17'"),
         (GOOD + "image_defaults:\n  model: dall-e-9\n", "image_defaults.model", "dall-e-9"),
-        (GOOD + "image_defaults:\n  size: 999x999\n", "image_defaults.size", "999x999"),
+        (GOOD + "image_defaults:\n  size: huge\n", "image_defaults.size", "got 'huge'"),
         (GOOD + "image_defaults:\n  n: 11\n", "image_defaults.n", "less than or equal to 10"),
         (GOOD + "icon: not-an-icon\n", "icon", "neither one emoji nor a known icon"),
         (GOOD + "starters:\n  - label: Hi\n", "starters[0].message", "Field required"),

@@ -155,7 +155,7 @@ def test_create_an_agent_with_image_creation_and_get_an_image_without_the_gear(
     page.get_by_test_id("agent-name").fill(AGENT)
     page.get_by_test_id("agent-description").fill("Bold posters for events and shows.")
     page.get_by_test_id("agent-instructions").fill(V1)
-    choose(page, "agent-model", "GPT-4o")
+    choose(page, "agent-model", "GPT-5.5")
 
     # TOOLKITS ends with Image creation: a switch and an info icon with the tooltip
     toolkit = page.get_by_test_id("agent-toolkit-image-creation")
@@ -166,7 +166,7 @@ def test_create_an_agent_with_image_creation_and_get_an_image_without_the_gear(
     expect(switch).to_have_attribute("aria-checked", "true")
     page.get_by_test_id("agent-image-creation-info").hover()
     expect(page.get_by_role("tooltip").filter(has_text=TOOLTIP)).to_be_visible()
-    choose(page, "agent-image-model", "GPT Image 1")
+    choose(page, "agent-image-model", "GPT Image 2")
     choose(page, "agent-size", "1536 × 1024")
     save(page, 1)
 
@@ -185,11 +185,11 @@ def test_create_an_agent_with_image_creation_and_get_an_image_without_the_gear(
     alice.wait_idle()
 
     first = chat_requests(provider)[0]
-    assert first["model"] == "gpt-4o"
+    assert first["model"] == "gpt-5.5"
     assert "generate_image" in [t["function"]["name"] for t in first["tools"]]
     assert system_prompt(first).startswith(V1)
     (image,) = [r.json for r in provider.requests_to("/v1/images/generations")]
-    assert image["model"] == "gpt-image-1"
+    assert image["model"] == "gpt-image-2"
     assert image["size"] == "1536x1024"  # the agent's default: the LLM gave no size
     STATE["thread_1"] = alice.thread_id()
 

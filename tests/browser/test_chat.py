@@ -17,7 +17,9 @@ ADMIN = {"ADMIN_USERNAME": "alice", "ADMIN_PASSWORD": "correct horse battery sta
 
 @pytest.fixture(scope="module")
 def demo_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppProcess]:
-    with running_app(tmp_path_factory.mktemp("demo"), "demo", **ADMIN) as app:
+    # previews spaced so that a browser test sees them before the final image
+    env = {**ADMIN, "IMAGECHAT_DEMO_PARTIAL_DELAY": "0.8"}
+    with running_app(tmp_path_factory.mktemp("demo"), "demo", **env) as app:
         yield app
 
 
@@ -56,19 +58,19 @@ def test_reply_comes_from_the_provider_and_model_switch_applies(
 ) -> None:
     provider.reset()
     chat = open_chat(page, provider_app)
-    expect(page.locator("#mode-picker-trigger-model")).to_contain_text("GPT-4o mini")
+    expect(page.locator("#mode-picker-trigger-model")).to_contain_text("GPT-6 Astra")
     provider.queue_text("A **bold** answer from the fake provider")
     reply = chat.ask("first message", "from the fake provider")
     expect(reply).to_contain_text("A bold answer")  # Markdown rendered: no literal asterisks
     expect(reply).not_to_contain_text("**")
     body = provider.last_chat_request()
-    assert body["model"] == "gpt-4o-mini"
+    assert body["model"] == "gpt-6-astra"
     assert body["messages"][-1] == {"role": "user", "content": "first message"}
 
-    chat.pick_model("GPT-4.1")
+    chat.pick_model("GPT-5.5")
     chat.ask("second message", "Fake reply to: second message")
     body = provider.last_chat_request()
-    assert body["model"] == "gpt-4.1"
+    assert body["model"] == "gpt-5.5"
     assert [m["content"] for m in body["messages"] if m["role"] != "system"] == [
         "first message",
         "A **bold** answer from the fake provider",
@@ -121,3 +123,43 @@ def test_the_socket_refuses_other_sites(provider_app: AppProcess) -> None:
     assert evil.status_code == 403
     own = httpx.get(provider_app.url + path, headers={"Origin": provider_app.url})
     assert own.status_code == 200 and own.text.startswith("0{")  # engine.io's open packet
+
+
+PREVIEW = '[data-partial="true"] [data-testid="image-partial"]'
+READY = '[data-testid="image-thumbnail"][data-status="ready"]'
+
+
+def expect_preview_then_final(page: Page) -> None:
+    """A tile shows a partial image (an <img> of a data URL), then its final thumbnail."""
+    preview = page.locator(PREVIEW).first
+    expect(preview).to_be_visible(timeout=30_000)
+    src = preview.get_attribute("src") or ""
+    assert src.startswith("data:image/"), src
+    expect(page.locator(READY)).to_have_count(1, timeout=30_000)
+    expect(page.locator(PREVIEW)).to_have_count(0)
+    final = page.locator(READY).first.locator("img").first.get_attribute("src")
+    assert final and final != src
+
+
+def test_a_tile_shows_live_previews_from_the_provider(
+    page: Page, provider_app: AppProcess, provider: FakeOpenAI
+) -> None:
+    provider.reset()
+    provider.set_stream_delay(0.8, kind="images")
+    chat = open_chat(page, provider_app)
+    chat.set_image_creation(True, image_model="GPT Image 2.5 Sunburst")
+    provider.queue_tool_call("generate_image", {"prompt": "a paper boat on a pond"})
+    provider.queue_text("Here is your boat.")
+    chat.send("a paper boat on a pond")
+    expect_preview_then_final(page)
+    chat.wait_idle()
+    (body,) = [r.json for r in provider.requests_to("/v1/images/generations")]
+    assert body["stream"] is True and body["partial_images"] == 2
+
+
+def test_a_tile_shows_live_previews_from_the_demo(page: Page, demo_app: AppProcess) -> None:
+    chat = open_chat(page, demo_app)
+    chat.set_image_creation(True)
+    chat.send("Draw a red lighthouse by the sea at sunset")
+    expect_preview_then_final(page)
+    chat.screenshot("demo-live-preview-done")

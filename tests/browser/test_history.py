@@ -22,8 +22,8 @@ from tests.browser.chatpage import ASSISTANT, ChatPage
 from tests.fakes.openai_server import FakeOpenAI
 
 ADMIN = {"ADMIN_USERNAME": "alice", "ADMIN_PASSWORD": "correct horse battery staple"}
-DEFAULT_MODEL = "GPT-4o mini"
-SWITCHED_MODEL = "GPT-4.1"
+DEFAULT_MODEL = "GPT-6 Astra"
+SWITCHED_MODEL = "GPT-5.5"
 
 
 @pytest.fixture(scope="module")
@@ -100,7 +100,7 @@ def test_conversation_resumes_after_reload_and_restart(
     thread_id = chat.thread_id()
     chat.pick_model(SWITCHED_MODEL)
     transcript += hold(chat, "And the weather in May?")
-    assert provider.last_chat_request()["model"] == "gpt-4.1"
+    assert provider.last_chat_request()["model"] == "gpt-5.5"
     chat.set_image_creation(True)
 
     # Reload: the page comes back on the conversation, as it was.
@@ -120,7 +120,7 @@ def test_conversation_resumes_after_reload_and_restart(
     # The next answer uses the restored model, tools and context.
     transcript += hold(chat, "Summarise the plan")
     body = provider.last_chat_request()
-    assert body["model"] == "gpt-4.1"
+    assert body["model"] == "gpt-5.5"
     assert "generate_image" in offered_tools(body)
     assert conversation(body) == transcript[:-1]
     assert stored_messages(data_dir, thread_id) == transcript
@@ -140,7 +140,7 @@ def test_conversation_resumes_after_reload_and_restart(
         again.screenshot("history-resumed-after-restart")
         transcript += hold(again, "Anything else?")
         body = provider.last_chat_request()
-        assert body["model"] == "gpt-4.1"
+        assert body["model"] == "gpt-5.5"
         assert "generate_image" in offered_tools(body)
         assert conversation(body) == transcript[:-1]
     finally:

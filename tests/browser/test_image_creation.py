@@ -40,13 +40,13 @@ def test_gear_toast_three_thumbnails_and_mapped_requests_then_resume_from_the_da
 ) -> None:
     provider.reset()
     chat = login(page, app)
-    chat.set_image_creation(True, image_model="DALL·E 3")
+    chat.set_image_creation(True, image_model="GPT Image 2.5 Sunburst")
     provider.queue_tool_call(
         "generate_image",
         {
             "prompt": "a lighthouse on a cliff at dusk",
             "n": 3,
-            "size": "1792x1024",
+            "size": "16:9 wallpaper",
             "quality": "high",
             "style": "watercolor",
         },
@@ -56,14 +56,18 @@ def test_gear_toast_three_thumbnails_and_mapped_requests_then_resume_from_the_da
     expect(page.locator(THUMBS)).to_have_count(3, timeout=30_000)
     expect(chat.assistant_messages().filter(has_text="Here are three lighthouses.")).to_be_visible()
     chat.wait_idle()
-    # the tool offered, then mapped onto DALL·E 3: three parallel n=1 requests, hd, b64
+    # the tool offered, then fitted to GPT Image 2.5 Sunburst: "16:9 wallpaper" as 1536x864, high
+    # quality, the style in the prompt (GPT Image takes no style, no response_format), and one
+    # streamed request per tile so each tile shows its partial images
     assert provider.requests_to("chat")[0].json["tools"][0]["function"]["name"] == "generate_image"
     sent = [r.json for r in provider.requests_to("/v1/images/generations")]
     assert len(sent) == 3
     for body in sent:
-        assert body["model"] == "dall-e-3" and body["n"] == 1 and body["quality"] == "hd"
-        assert body["size"] == "1792x1024" and body["response_format"] == "b64_json"
-        assert "watercolor" in body["prompt"] and "style" not in body
+        assert body["model"] == "gpt-image-2.5-sunburst" and body["n"] == 1
+        assert body["quality"] == "high" and body["size"] == "1536x864"
+        assert body["stream"] is True and body["partial_images"] == 2
+        assert "watercolor" in body["prompt"]
+        assert "style" not in body and "response_format" not in body
     expect(page.get_by_text("conversation total")).to_be_visible()
     chat.screenshot("image-creation-three-thumbnails")
     before = [page.locator(THUMBS).nth(i).get_attribute("data-image-id") for i in range(3)]
@@ -105,7 +109,7 @@ def test_viewer_and_downloads_in_the_real_app(
     page = context.new_page()
     try:
         chat = login(page, app)
-        chat.set_image_creation(True, image_model="GPT Image 1")
+        chat.set_image_creation(True, image_model="GPT Image 2")
         provider.queue_tool_call(
             "generate_image",
             {"prompt": "Sunset over mountains", "n": 2, "size": "1536x1024"},
@@ -164,7 +168,7 @@ def test_viewer_and_downloads_in_the_real_app(
 def test_stop_cancels_the_image_requests(page: Page, app: AppProcess, provider: FakeOpenAI) -> None:
     provider.reset()
     chat = login(page, app)
-    chat.set_image_creation(True, image_model="DALL·E 3")
+    chat.set_image_creation(True, image_model="GPT Image 2")
     provider.hang("images", times=None)  # the provider never answers on its own
     provider.queue_tool_call("generate_image", {"prompt": "a slow painting", "n": 2})
     chat.send("two slow paintings")

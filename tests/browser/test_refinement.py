@@ -63,7 +63,7 @@ def test_generate_refine_edit_over_three_turns(
     page: Page, app: AppProcess, provider: FakeOpenAI, data_dir: Path
 ) -> None:
     provider.reset()
-    chat = start(page, app, "GPT Image 1")
+    chat = start(page, app, "GPT Image 2")
 
     # 1. generate
     provider.queue_tool_call("generate_image", {"prompt": "a modern kitchen"})
@@ -87,7 +87,7 @@ def test_generate_refine_edit_over_three_turns(
     chat.wait_idle()
     prompts = [r.json["prompt"] for r in provider.requests_to("/v1/images/generations")]
     assert prompts[1] == "a modern kitchen, brighter, with more natural light"
-    # GPT-4o mini has vision: the refine turn also showed it the first image, downscaled
+    # the default chat model has vision: the refine turn also showed it the first image, downscaled
     refine_turn = [r.json for r in provider.requests_to("chat")][2]
     parts = refine_turn["messages"][-1]["content"]
     images = [p["image_url"]["url"] for p in parts if p["type"] == "image_url"]
@@ -120,7 +120,7 @@ def test_attach_a_png_and_edit_it_shows_lineage(
     page: Page, app: AppProcess, provider: FakeOpenAI, tmp_path: Path
 ) -> None:
     provider.reset()
-    chat = start(page, app, "GPT Image 1")
+    chat = start(page, app, "GPT Image 2")
     photo = tmp_path / "photo.png"
     Image.new("RGB", (640, 480), (30, 120, 200)).save(photo)
 
@@ -157,7 +157,7 @@ def test_foreign_and_unknown_ids_and_a_non_image_attachment_get_clear_messages(
     page: Page, app: AppProcess, provider: FakeOpenAI, data_dir: Path, tmp_path: Path
 ) -> None:
     provider.reset()
-    chat = start(page, app, "GPT Image 1")
+    chat = start(page, app, "GPT Image 2")
     # an image of another conversation (made by the first test or made here)
     provider.queue_tool_call("generate_image", {"prompt": "a blue bird"})
     provider.queue_text("A bird.")
@@ -170,7 +170,7 @@ def test_foreign_and_unknown_ids_and_a_non_image_attachment_get_clear_messages(
         confirm.first.click()
     chat.wait_ready()
     other = db_rows(data_dir, "SELECT id FROM images ORDER BY created_at DESC LIMIT 1")[0][0]
-    chat.set_image_creation(True, image_model="GPT Image 1")
+    chat.set_image_creation(True, image_model="GPT Image 2")
 
     provider.queue_tool_call("edit_image", {"image_ids": [other], "prompt": "make it red"})
     chat.send("edit the bird from my other chat")
@@ -198,7 +198,7 @@ def test_variations_make_new_thumbnails_in_a_new_message(
     page: Page, app: AppProcess, provider: FakeOpenAI, data_dir: Path
 ) -> None:
     provider.reset()
-    chat = start(page, app, "GPT Image 1")
+    chat = start(page, app, "GPT Image 2")
     provider.queue_tool_call("generate_image", {"prompt": "a paper boat on a pond"})
     provider.queue_text("One boat.")
     chat.send("draw a paper boat on a pond")
@@ -213,11 +213,15 @@ def test_variations_make_new_thumbnails_in_a_new_message(
     expect(galleries).to_have_count(2, timeout=30_000)
     expect(galleries.last.locator(THUMBS)).to_have_count(3, timeout=30_000)
     # GPT Image edits: the variations start from the image itself, with its prompt.
-    (sent,) = provider.requests_to("/v1/images/edits")
-    assert "a paper boat on a pond" in sent.form["prompt"] and sent.form["n"] == "3"
-    (image,) = [f for f in sent.files if f.field in ("image", "image[]")]
+    # one streamed edit per tile (each tile shows its own live previews)
+    sent = provider.requests_to("/v1/images/edits")
+    assert len(sent) == 3
     ((stored,),) = db_rows(data_dir, "SELECT data_b64 FROM images WHERE id = ?", source_id)
-    assert image.data == base64.b64decode(stored)
+    for request in sent:
+        assert "a paper boat on a pond" in request.form["prompt"] and request.form["n"] == "1"
+        assert request.form["stream"] == "true" and request.form["partial_images"] == "2"
+        (image,) = [f for f in request.files if f.field in ("image", "image[]")]
+        assert image.data == base64.b64decode(stored)
     lineage = db_rows(data_dir, "SELECT params FROM images ORDER BY created_at DESC LIMIT 3")
     assert all(source_id in row[0] and "Variation of" in row[0] for row in lineage)
     chat.screenshot("refine-variations")
@@ -270,7 +274,7 @@ def test_select_an_area_in_the_viewer_and_edit_only_there(
     page: Page, app: AppProcess, provider: FakeOpenAI
 ) -> None:
     provider.reset()
-    chat = start(page, app, "GPT Image 1")
+    chat = start(page, app, "GPT Image 2")
     provider.queue_tool_call("generate_image", {"prompt": "a quiet harbour", "size": "1024x1024"})
     provider.queue_text("A harbour.")
     chat.send("draw a quiet harbour")

@@ -1,4 +1,16 @@
-"""Starlette routes of the fake OpenAI API (/v1/...) and the files it serves."""
+"""Starlette routes of the fake OpenAI API (/v1/...) and the files it serves.
+
+The Images API and the model list speak what the official ``openai`` SDK **3.57.0** describes
+(see tests/fakes/rules.py, images.py and models.py). Streamed image requests answer
+``text/event-stream`` framed as the SDK's ``_streaming.py`` parses it: one ``event: <type>`` line
+and one ``data: <json>`` line per event, a blank line after each. With ``n`` > 1 the SDK documents
+no per-image index, so the fake streams the images one after another: image 0's partials
+(``partial_image_index`` 0..partial_images-1) then its ``completed`` event, then image 1's, and
+so on; each ``completed`` event's ``usage`` covers that one image.
+
+A request naming a retired or shut-down model (chat or images) is answered 404
+``model_not_found`` and noted in the process-wide registry in tests/fakes/state.py.
+"""
 
 from __future__ import annotations
 
@@ -17,10 +29,37 @@ from starlette.routing import Route
 
 from tests.fakes import chat
 from tests.fakes.control import CONTROL_ROUTES
-from tests.fakes.errors import APIError, auth_error, bad_request, error_body, fault_body
-from tests.fakes.images import image_response, job_images
-from tests.fakes.rules import MODELS, UploadedFile, validate_edit, validate_generation
-from tests.fakes.state import DEFAULT_HANG_SECONDS, FakeState, Fault, RecordedRequest, kind_of
+from tests.fakes.errors import (
+    APIError,
+    auth_error,
+    bad_request,
+    error_body,
+    fault_body,
+    model_not_found,
+)
+from tests.fakes.images import (
+    completed_event,
+    image_response,
+    job_images,
+    partial_event,
+    partial_images,
+)
+from tests.fakes.models import RETIRED_MODELS, model_list, model_object
+from tests.fakes.rules import (
+    ImageJob,
+    UploadedFile,
+    retired_model_error,
+    validate_edit,
+    validate_generation,
+)
+from tests.fakes.state import (
+    DEFAULT_HANG_SECONDS,
+    FakeState,
+    Fault,
+    RecordedRequest,
+    kind_of,
+    note_retired_model_request,
+)
 
 Handler = Callable[[Request, FakeState, RecordedRequest], Awaitable[Response]]
 HANG_POLL = 0.05
@@ -32,7 +71,9 @@ def build_app(state: FakeState) -> Starlette:
         Route("/v1/chat/completions", openai_route(chat_completions), methods=["POST"]),
         Route("/v1/images/generations", openai_route(generations), methods=["POST"]),
         Route("/v1/images/edits", openai_route(edits), methods=["POST"]),
+        Route("/v1/images/variations", openai_route(variations), methods=["POST"]),
         Route("/v1/models", openai_route(list_models), methods=["GET"]),
+        Route("/v1/models/{model:path}", openai_route(retrieve_model), methods=["GET"]),
         Route("/files/{name}", serve_file, methods=["GET"]),
         *CONTROL_ROUTES,
         Route("/v1/{rest:path}", openai_route(not_found), methods=["GET", "POST", "DELETE"]),
@@ -49,12 +90,17 @@ def openai_route(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
         state: FakeState = request.app.state.fake
         record = await read_request(request)
         state.record(record)
+        retired = request.method == "POST" and record.names_retired_model
+        if retired:
+            note_retired_model_request(str(record.model), record.path)
         try:
             check_auth(request, state)
             kind = kind_of(request.url.path)
             latency = state.latency_for(kind)
             if latency > 0:
                 await asyncio.sleep(latency)
+            if retired:
+                raise retired_model_error(str(record.model)) or model_not_found(str(record.model))
             await apply_fault(request, state, kind, record.model)
             response = await handler(request, state, record)
         except APIError as err:
@@ -86,7 +132,7 @@ async def read_request(request: Request) -> RecordedRequest:
 
 
 async def _read_form(request: Request, record: RecordedRequest) -> None:
-    form = await request.form(max_part_size=1024 * 1024)
+    form = await request.form(max_files=64, max_part_size=1024 * 1024)
     record.form = {}
     for name, value in form.multi_items():
         if isinstance(value, UploadFile):
@@ -164,7 +210,7 @@ async def chat_completions(request: Request, state: FakeState, record: RecordedR
     reply = chat.resolve(state.pop_reply(), body)
     if body.get("stream"):
         return StreamingResponse(
-            _sse(body, reply, state.stream_delay()), media_type="text/event-stream"
+            _sse(body, reply, state.stream_delay("chat")), media_type="text/event-stream"
         )
     return JSONResponse(chat.completion(body, reply))
 
@@ -177,28 +223,61 @@ async def _sse(body: dict[str, Any], reply: chat.Reply, delay: float) -> AsyncIt
 
 
 async def generations(request: Request, state: FakeState, record: RecordedRequest) -> Response:
-    job = validate_generation(json_body(record))
-    pictures = await asyncio.to_thread(job_images, job)
-    return JSONResponse(image_response(job, pictures, _file_store(request, state)))
+    return await _image_reply(validate_generation(json_body(record)), state, "images")
 
 
 async def edits(request: Request, state: FakeState, record: RecordedRequest) -> Response:
     if record.form is None:
         raise bad_request("The images/edits endpoint expects multipart/form-data.")
-    job = validate_edit(record.form, record.files)
+    return await _image_reply(validate_edit(record.form, record.files), state, "edits")
+
+
+async def _image_reply(job: ImageJob, state: FakeState, kind: str) -> Response:
+    if job.stream:
+        events = _image_events(job, state.stream_delay(kind))
+        return StreamingResponse(events, media_type="text/event-stream")
     pictures = await asyncio.to_thread(job_images, job)
-    return JSONResponse(image_response(job, pictures, _file_store(request, state)))
+    return JSONResponse(image_response(job, pictures))
 
 
-def _file_store(request: Request, state: FakeState) -> Callable[[bytes, str], str]:
-    base = str(request.base_url).rstrip("/")
-    return lambda data, fmt: f"{base}/files/{state.store_file(data, fmt)}"
+async def _image_events(job: ImageJob, delay: float) -> AsyncIterator[str]:
+    """Per image: its partial images, then its completed event (see the module docstring)."""
+    finals = await asyncio.to_thread(job_images, job)
+    for index, final in enumerate(finals):
+        partials = await asyncio.to_thread(partial_images, job, index)
+        for step, partial in enumerate(partials):
+            yield _event(partial_event(job, partial, step))
+            await asyncio.sleep(delay)
+        yield _event(completed_event(job, final))
+        if index < len(finals) - 1:
+            await asyncio.sleep(delay)
+
+
+def _event(data: dict[str, Any]) -> str:
+    return f"event: {data['type']}\ndata: {json.dumps(data)}\n\n"
+
+
+async def variations(request: Request, state: FakeState, record: RecordedRequest) -> Response:
+    """The variations endpoint is retired (SDK 3.57.0 ``images.create_variation``)."""
+    message = (
+        "The images/variations endpoint has been retired and is no longer available. Use "
+        "/v1/images/edits with a GPT image model and a prompt to create a variation of an image."
+    )
+    return JSONResponse(error_body(message, code="endpoint_retired"), 404)
 
 
 async def list_models(request: Request, state: FakeState, record: RecordedRequest) -> Response:
-    names = ["gpt-4o-mini", "gpt-4o", *MODELS]
-    data = [{"id": n, "object": "model", "created": 0, "owned_by": "system"} for n in names]
-    return JSONResponse({"object": "list", "data": data})
+    return JSONResponse(model_list())
+
+
+async def retrieve_model(request: Request, state: FakeState, record: RecordedRequest) -> Response:
+    model = request.path_params["model"]
+    found = model_object(model)
+    if found is not None:
+        return JSONResponse(found)
+    if model in RETIRED_MODELS:
+        raise retired_model_error(model) or model_not_found(model)
+    raise model_not_found(model)
 
 
 async def not_found(request: Request, state: FakeState, record: RecordedRequest) -> Response:

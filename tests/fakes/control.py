@@ -9,7 +9,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from tests.fakes.chat import reply_from_json
-from tests.fakes.state import FakeState, Fault
+from tests.fakes.state import FakeState, Fault, retired_model_requests
 
 FAULT_FIELDS = ("kind", "status", "times", "body", "model", "retry_after", "hang_seconds")
 
@@ -63,13 +63,15 @@ async def inject(request: Request) -> Response:
 
 
 async def latency(request: Request) -> Response:
-    """Set latency: ``{"seconds": 0.3, "kind": "images"}``, optional ``stream_delay``."""
+    """Set latency: ``{"seconds": 0.3, "kind": "images"}``, optional ``stream_delay`` (the pause
+    between streamed chat chunks / image events, for ``kind``)."""
     try:
         data = await _json(request)
+        kind = data.get("kind", "any")
         if "seconds" in data:
-            _state(request).set_latency(float(data["seconds"]), data.get("kind", "any"))
+            _state(request).set_latency(float(data["seconds"]), kind)
         if "stream_delay" in data:
-            _state(request).set_stream_delay(float(data["stream_delay"]))
+            _state(request).set_stream_delay(float(data["stream_delay"]), kind)
     except (ValueError, TypeError) as exc:
         return _error(f"bad latency: {exc!r}")
     return _ok()
@@ -97,6 +99,16 @@ async def requests(request: Request) -> Response:
     return JSONResponse(records)
 
 
+async def retired(request: Request) -> Response:
+    """Requests naming a retired model that any fake in this process received."""
+    return JSONResponse(
+        [
+            {"model": r.model, "path": r.path, "test": r.test, "at": r.at}
+            for r in retired_model_requests()
+        ]
+    )
+
+
 async def reset(request: Request) -> Response:
     """Forget everything scripted and recorded."""
     _state(request).reset()
@@ -119,6 +131,7 @@ CONTROL_ROUTES = [
     Route("/_fake/latency", latency, methods=["POST"]),
     Route("/_fake/no_tools", no_tools, methods=["POST"]),
     Route("/_fake/requests", requests, methods=["GET"]),
+    Route("/_fake/retired", retired, methods=["GET"]),
     Route("/_fake/reset", reset, methods=["POST"]),
     Route("/_fake/release", release, methods=["POST"]),
     Route("/_fake/health", health, methods=["GET"]),

@@ -1,4 +1,9 @@
-"""A fake OpenAI-compatible HTTP server for tests (chat completions + Images API).
+"""A fake OpenAI-compatible HTTP server for tests (chat completions + Images API + models).
+
+It speaks today's (2026-12-01) API as the official ``openai`` SDK **3.57.0** describes it: GPT
+image models only (``dall-e-2``/``dall-e-3`` retired, ``gpt-image-1`` shut down: 404
+``model_not_found``), custom sizes, streamed partial images, ``GET /v1/models``. See
+tests/fakes/models.py, rules.py and images.py.
 
 In-process::
 
@@ -24,7 +29,21 @@ import uvicorn
 
 from tests.fakes.app import build_app
 from tests.fakes.chat import Reply, Scripted, TextReply, ToolCall, ToolCallsReply
-from tests.fakes.state import DEFAULT_HANG_SECONDS, KINDS, FakeState, Fault, RecordedRequest
+from tests.fakes.models import (
+    RETIRED_MODELS,
+    SDK_VERSION,
+    SERVED_CHAT_MODELS,
+    SERVED_IMAGE_MODELS,
+)
+from tests.fakes.state import (
+    DEFAULT_HANG_SECONDS,
+    KINDS,
+    FakeState,
+    Fault,
+    RecordedRequest,
+    RetiredModelRequest,
+    retired_model_requests,
+)
 
 DEFAULT_KEY = "sk-test-imagechat"
 __all__ = [
@@ -32,6 +51,7 @@ __all__ = [
     "FakeOpenAI",
     "Fault",
     "RecordedRequest",
+    "RetiredModelRequest",
     "TextReply",
     "ToolCall",
     "ToolCallsReply",
@@ -40,6 +60,11 @@ __all__ = [
 
 class FakeOpenAI:
     """The fake server: uvicorn in a background thread, scripted from any thread."""
+
+    sdk_version = SDK_VERSION
+    served_image_models: tuple[str, ...] = SERVED_IMAGE_MODELS
+    served_chat_models: tuple[str, ...] = SERVED_CHAT_MODELS
+    retired_models: frozenset[str] = RETIRED_MODELS
 
     def __init__(self, api_key: str = DEFAULT_KEY, host: str = "127.0.0.1", port: int = 0) -> None:
         self.state = FakeState(api_key)
@@ -204,9 +229,9 @@ class FakeOpenAI:
         """Delay each request of ``kind`` by ``seconds`` (without blocking others)."""
         self.state.set_latency(seconds, kind)
 
-    def set_stream_delay(self, seconds: float) -> None:
-        """Delay between streamed chat chunks."""
-        self.state.set_stream_delay(seconds)
+    def set_stream_delay(self, seconds: float, kind: str = "any") -> None:
+        """Delay between streamed chat chunks / image events (``kind``: chat, images, edits)."""
+        self.state.set_stream_delay(seconds, kind)
 
     # Records
     @property
@@ -226,12 +251,23 @@ class FakeOpenAI:
             raise LookupError(f"no request matching {path_or_kind!r}")
         return found[-1]
 
+    def requests_naming_retired_models(self) -> list[RecordedRequest]:
+        """This server's recorded POSTs that named a retired or shut-down model."""
+        return [r for r in self.requests if r.method == "POST" and r.names_retired_model]
+
+    @staticmethod
+    def retired_model_requests() -> list[RetiredModelRequest]:
+        """Every such request any fake in this process received (model, path, test node id)."""
+        return retired_model_requests()
+
     def last_chat_request(self) -> dict[str, Any]:
         """The JSON body of the last chat completion request."""
         return self.last_request("chat").json
 
     def reset(self) -> None:
-        """Forget replies, faults, latency, tool rules, records; wake hung requests."""
+        """Forget replies, faults, latency, tool rules, records; wake hung requests.
+
+        (The process-wide retired-model registry is kept.)"""
         self.state.reset()
 
 

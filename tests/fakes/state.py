@@ -1,9 +1,15 @@
-"""Thread-safe scripting state of the fake server: replies, faults, latency, records."""
+"""Thread-safe scripting state of the fake server: replies, faults, latency, records.
+
+Also the process-wide registry of requests that named a retired or shut-down model (every
+FakeOpenAI instance in the process adds to it; ``tests/conftest.py`` fails the session when a test
+not marked ``retired_model_ok`` appears in it).
+"""
 
 from __future__ import annotations
 
 import base64
 import hashlib
+import os
 import secrets
 import threading
 import time
@@ -12,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tests.fakes.chat import Scripted
+from tests.fakes.models import RETIRED_MODELS
 from tests.fakes.rules import UploadedFile
 
 KINDS = ("chat", "images", "edits", "any")
@@ -77,6 +84,11 @@ class RecordedRequest:
         model = body.get("model") if isinstance(body, dict) else None
         return model if isinstance(model, str) else None
 
+    @property
+    def names_retired_model(self) -> bool:
+        """True if the request named a retired, shut-down or unsupported model."""
+        return self.model in RETIRED_MODELS
+
     def to_json(self) -> dict[str, Any]:
         files = [
             {
@@ -115,7 +127,7 @@ class FakeState:
         self._queue: deque[Scripted] = deque()
         self._faults: list[Fault] = []
         self._latency: dict[str, float] = {}
-        self._stream_delay = 0.0
+        self._stream_delay: dict[str, float] = {}
         self._no_tools: set[str] = set()
         self._records: list[RecordedRequest] = []
         self._files: dict[str, tuple[bytes, str]] = {}
@@ -193,13 +205,15 @@ class FakeState:
         with self._lock:
             return self._latency.get(kind, self._latency.get("any", 0.0))
 
-    def set_stream_delay(self, seconds: float) -> None:
+    def set_stream_delay(self, seconds: float, kind: str = "any") -> None:
+        if kind not in KINDS:
+            raise ValueError(f"unknown kind {kind!r}; use one of {KINDS}")
         with self._lock:
-            self._stream_delay = seconds
+            self._stream_delay[kind] = seconds
 
-    def stream_delay(self) -> float:
+    def stream_delay(self, kind: str = "chat") -> float:
         with self._lock:
-            return self._stream_delay
+            return self._stream_delay.get(kind, self._stream_delay.get("any", 0.0))
 
     # Records
     def record(self, entry: RecordedRequest) -> None:
@@ -210,7 +224,7 @@ class FakeState:
         with self._lock:
             return list(self._records)
 
-    # Files served for response_format=url
+    # Files served under /files/<name> (GPT image models answer with b64_json, never URLs)
     def store_file(self, data: bytes, fmt: str) -> str:
         name = f"{secrets.token_hex(8)}.{fmt}"
         with self._lock:
@@ -220,3 +234,41 @@ class FakeState:
     def get_file(self, name: str) -> tuple[bytes, str] | None:
         with self._lock:
             return self._files.get(name)
+
+
+@dataclass(frozen=True)
+class RetiredModelRequest:
+    """A request, to any FakeOpenAI in this process, that named a retired/shut-down model."""
+
+    model: str
+    path: str
+    test: str | None  # pytest node id from PYTEST_CURRENT_TEST; None outside a test
+    at: float = field(default_factory=time.time)
+
+
+_retired_lock = threading.Lock()
+_retired: list[RetiredModelRequest] = []
+
+
+def current_test() -> str | None:
+    """The node id of the running pytest test (``PYTEST_CURRENT_TEST`` minus its phase)."""
+    value = os.environ.get("PYTEST_CURRENT_TEST")
+    return value.rsplit(" (", 1)[0] if value else None
+
+
+def note_retired_model_request(model: str, path: str) -> RetiredModelRequest:
+    entry = RetiredModelRequest(model, path, current_test())
+    with _retired_lock:
+        _retired.append(entry)
+    return entry
+
+
+def retired_model_requests() -> list[RetiredModelRequest]:
+    """Every request naming a retired model that any fake in this process has received."""
+    with _retired_lock:
+        return list(_retired)
+
+
+def clear_retired_model_requests() -> None:
+    with _retired_lock:
+        _retired.clear()

@@ -19,9 +19,9 @@ import pytest
 
 from tests.fakes.openai_server import FakeOpenAI, TextReply, ToolCall
 
-# litellm 1.105.3 + pydantic warn once when a streaming Delta is first built; not our bug.
+# litellm + pydantic warn once when some TypedDicts are first built; not our bug.
 pytestmark = pytest.mark.filterwarnings(
-    "ignore:Item .* is using the `ReadOnly` qualifier:UserWarning"
+    "ignore:Items? .* (is|are) using the `ReadOnly` qualifier:UserWarning"
 )
 REPO = Path(__file__).resolve().parents[2]
 USER = [{"role": "user", "content": "Draw me a cat"}]
@@ -147,11 +147,11 @@ async def test_callable_reply_sees_the_request(fake_openai: FakeOpenAI) -> None:
 
 
 async def test_model_without_tool_support_rejects_tools(fake_openai: FakeOpenAI) -> None:
-    fake_openai.set_no_tools_models("o1-mini")
+    fake_openai.set_no_tools_models("gpt-5.4-nano")
     async with client(fake_openai) as api:
         with pytest.raises(openai.BadRequestError) as caught:
-            await api.chat.completions.create(model="o1-mini", messages=USER, tools=TOOLS)
-        plain = await api.chat.completions.create(model="o1-mini", messages=USER)
+            await api.chat.completions.create(model="gpt-5.4-nano", messages=USER, tools=TOOLS)
+        plain = await api.chat.completions.create(model="gpt-5.4-nano", messages=USER)
     assert caught.value.code == "unsupported_parameter" and caught.value.param == "tools"
     assert "does not support tools" in caught.value.message
     assert plain.choices[0].message.content == "Fake reply to: Draw me a cat"
@@ -212,30 +212,28 @@ async def test_injected_errors(
                 if kind == "chat":
                     await api.chat.completions.create(model="gpt-4o-mini", messages=USER)
                 else:
-                    await api.images.generate(model="gpt-image-1", prompt="a cat")
-        assert (await api.images.generate(model="gpt-image-1", prompt="a cat")).data
+                    await api.images.generate(model="gpt-image-2", prompt="a cat")
+        assert (await api.images.generate(model="gpt-image-2", prompt="a cat")).data
 
 
-@pytest.mark.parametrize(
-    ("model", "code"),
-    [("gpt-image-1", "moderation_blocked"), ("dall-e-3", "content_policy_violation")],
-)
-async def test_injected_moderation_block(fake_openai: FakeOpenAI, model: str, code: str) -> None:
+@pytest.mark.parametrize("model", ["gpt-image-2", "gpt-image-2.5-flare"])
+async def test_injected_moderation_block(fake_openai: FakeOpenAI, model: str) -> None:
     fake_openai.inject("images", 400)
     async with client(fake_openai) as api:
         with pytest.raises(openai.BadRequestError) as caught:
             await api.images.generate(model=model, prompt="something forbidden")
-    assert caught.value.code == code
+    assert caught.value.code == "moderation_blocked"
+    assert caught.value.type == "image_generation_user_error"
     assert "safety system" in caught.value.message
 
 
 async def test_fault_can_target_one_model_and_custom_body(fake_openai: FakeOpenAI) -> None:
     body = {"error": {"message": "custom", "type": "server_error", "param": None, "code": "x"}}
-    fake_openai.inject("any", 503, times=None, body=body, model="dall-e-3")
+    fake_openai.inject("any", 503, times=None, body=body, model="gpt-image-2.5-sunburst")
     async with client(fake_openai) as api:
         ok = await api.images.generate(model="gpt-image-1-mini", prompt="fine")
         with pytest.raises(openai.InternalServerError) as caught:
-            await api.images.generate(model="dall-e-3", prompt="not fine")
+            await api.images.generate(model="gpt-image-2.5-sunburst", prompt="not fine")
     assert ok.data and caught.value.status_code == 503
     assert caught.value.body == body["error"]
 
@@ -251,12 +249,12 @@ async def test_hang_times_out_the_client_and_others_still_work(fake_openai: Fake
 
 
 async def test_latency_does_not_serialise_requests(fake_openai: FakeOpenAI) -> None:
-    delay, count = 0.3, 10
+    delay, count = 1.0, 10  # serialised, this would take 10 s
     fake_openai.set_latency(delay, kind="images")
     async with client(fake_openai) as api:
         started = time.monotonic()
         results = await asyncio.gather(
-            *(api.images.generate(model="gpt-image-1", prompt=f"cat {i}") for i in range(count))
+            *(api.images.generate(model="gpt-image-2", prompt=f"cat {i}") for i in range(count))
         )
         elapsed = time.monotonic() - started
     assert len(results) == count
@@ -279,10 +277,10 @@ async def test_stream_delay_spaces_chunks(fake_openai: FakeOpenAI) -> None:
 async def test_records_and_reset(fake_openai: FakeOpenAI) -> None:
     async with client(fake_openai) as api:
         await api.chat.completions.create(model="gpt-4o-mini", messages=USER)
-        await api.images.generate(model="dall-e-2", prompt="a tree", size="256x256")
+        await api.images.generate(model="gpt-image-2", prompt="a tree", size="1536x864")
     (image_request,) = fake_openai.requests_to("/v1/images/generations")
     assert image_request.method == "POST" and image_request.status == 200
-    assert image_request.json == {"model": "dall-e-2", "prompt": "a tree", "size": "256x256"}
+    assert image_request.json == {"model": "gpt-image-2", "prompt": "a tree", "size": "1536x864"}
     assert image_request.headers["authorization"] == f"Bearer {fake_openai.api_key}"
     assert [r.kind for r in fake_openai.requests] == ["chat", "images"]
     fake_openai.queue_text("left over")
@@ -325,7 +323,7 @@ async def test_control_routes(fake_openai: FakeOpenAI) -> None:
             text = await api.chat.completions.create(model="m", messages=USER)
             tools = await api.chat.completions.create(model="m", messages=USER)
             with pytest.raises(openai.RateLimitError):
-                await api.images.generate(model="gpt-image-1", prompt="x")
+                await api.images.generate(model="gpt-image-2", prompt="x")
             with pytest.raises(openai.BadRequestError):
                 await api.chat.completions.create(model="tiny", messages=USER, tools=TOOLS)
         assert text.choices[0].message.content == "scripted"
@@ -340,7 +338,7 @@ async def test_control_hang_and_release(fake_openai: FakeOpenAI) -> None:
     async with httpx.AsyncClient(base_url=fake_openai.root_url) as http:
         await http.post("/_fake/inject", json={"kind": "images", "hang": True})
         async with client(fake_openai) as api:
-            pending = asyncio.ensure_future(api.images.generate(model="gpt-image-1", prompt="x"))
+            pending = asyncio.ensure_future(api.images.generate(model="gpt-image-2", prompt="x"))
             await asyncio.sleep(0.3)
             assert fake_openai.requests_to("images") and not pending.done()
             await http.post("/_fake/release")
@@ -367,3 +365,145 @@ def test_standalone_cli_serves_until_interrupted() -> None:
             proc.wait()
         if proc.stdout is not None:
             proc.stdout.close()
+
+
+# Models: GET /v1/models, retired chat models, the SDK 3.57.0 tables
+
+
+async def test_models_list_is_todays_served_models_newest_first(fake_openai: FakeOpenAI) -> None:
+    async with client(fake_openai) as api:
+        listed = [m async for m in api.models.list()]
+        one = await api.models.retrieve("gpt-image-2.5-sunburst")
+    ids = [m.id for m in listed]
+    assert ids == [*FakeOpenAI.served_chat_models, *FakeOpenAI.served_image_models]
+    assert {"gpt-6-astra", "gpt-4o-mini", "gpt-5.4-nano"} <= set(ids)
+    assert set(ids) >= set(SERVED_IMAGES) and len(FakeOpenAI.served_image_models) == 11
+    gone = {"o4-mini", "gpt-4.1-nano", "gpt-4-turbo", "dall-e-2", "dall-e-3", "gpt-image-1"}
+    assert not gone & set(ids) and gone <= FakeOpenAI.retired_models
+    assert all(m.object == "model" and m.owned_by == "system" for m in listed)
+    chat = [m.created for m in listed if m.id in FakeOpenAI.served_chat_models]
+    images = [m.created for m in listed if m.id in FakeOpenAI.served_image_models]
+    assert chat == sorted(chat, reverse=True) and len(set(chat)) == len(chat)
+    assert images == sorted(images, reverse=True) and len(set(images)) == len(images)
+    assert one.id == "gpt-image-2.5-sunburst" and one.created == images[3]
+    gpt4o = next(m for m in listed if m.id == "gpt-4o")
+    assert gpt4o.model_dump().get("shutdown_date") == "2027-01-14"
+
+
+SERVED_IMAGES = [
+    "gpt-image-2",
+    "gpt-image-2-2026-04-21",
+    "gpt-image-2.5-sunburst",
+    "gpt-image-2.5-sunburst-2026-09-08",
+    "gpt-image-2.5-flare",
+    "gpt-image-2.5-flare-2026-09-08",
+    "gpt-image-2.6-sunburst",
+    "gpt-image-2.6-flare",
+    "gpt-image-1.5",
+    "gpt-image-1-mini",
+    "chatgpt-image-latest",
+]
+
+
+@pytest.mark.retired_model_ok
+@pytest.mark.parametrize(
+    ("model", "when"),
+    [("dall-e-3", "May 12, 2026"), ("gpt-image-1", "October 23, 2026"), ("nope-1", None)],
+)
+async def test_retrieving_a_retired_or_unknown_model_is_404(
+    fake_openai: FakeOpenAI, model: str, when: str | None
+) -> None:
+    async with client(fake_openai) as api:
+        with pytest.raises(openai.NotFoundError) as caught:
+            await api.models.retrieve(model)
+    assert caught.value.code == "model_not_found"
+    assert (when or "does not exist") in caught.value.message
+
+
+@pytest.mark.retired_model_ok
+@pytest.mark.parametrize("model", ["gpt-4.1-nano", "o4-mini", "gpt-4-turbo", "gpt-3.5-turbo"])
+async def test_shut_down_chat_model_is_404_and_registered(
+    fake_openai: FakeOpenAI, model: str, request: pytest.FixtureRequest
+) -> None:
+    before = len(FakeOpenAI.retired_model_requests())
+    fake_openai.queue_text("never sent")
+    async with client(fake_openai) as api:
+        with pytest.raises(openai.NotFoundError) as caught:
+            await api.chat.completions.create(model=model, messages=USER)
+        ok = await api.chat.completions.create(model="gpt-5.4-mini", messages=USER)
+    assert caught.value.code == "model_not_found" and caught.value.param == "model"
+    assert "shut down on October 23, 2026" in caught.value.message
+    assert ok.choices[0].message.content == "never sent"
+    (entry,) = FakeOpenAI.retired_model_requests()[before:]
+    assert (entry.model, entry.path) == (model, "/v1/chat/completions")
+    assert entry.test == request.node.nodeid
+    assert [r.model for r in fake_openai.requests_naming_retired_models()] == [model]
+    async with httpx.AsyncClient(base_url=fake_openai.root_url) as http:
+        listed = (await http.get("/_fake/retired")).json()
+    assert {"model": model, "path": "/v1/chat/completions", "test": entry.test} in [
+        {k: v for k, v in item.items() if k != "at"} for item in listed
+    ]
+
+
+def test_tables_match_the_installed_sdk_when_it_is_3_57() -> None:
+    """models.py copies openai 3.57.0's literals; with that SDK installed, compare them."""
+    from typing import get_args
+
+    from tests.fakes import models
+
+    if openai.__version__ != models.SDK_VERSION:
+        pytest.skip(f"installed openai {openai.__version__}, tables are from {models.SDK_VERSION}")
+    assert get_args(openai.types.ImageModel) == models.IMAGE_MODEL_LITERAL
+    assert get_args(openai.types.ChatModel) == models.CHAT_MODEL_LITERAL
+    assert set(models.SHUTDOWN_DATE) | set(models.CHAT_NOT_SUPPORTED) <= set(
+        models.CHAT_MODEL_LITERAL
+    )
+
+
+PROBE = """
+import httpx
+import pytest
+
+from tests.fakes.openai_server import FakeOpenAI
+
+
+def send(model):
+    with FakeOpenAI() as fake:
+        headers = {"authorization": f"Bearer {fake.api_key}"}
+        body = {"model": model, "prompt": "x"}
+        return httpx.post(f"{fake.base_url}/images/generations", headers=headers, json=body)
+
+
+def test_sends_dall_e_3():
+    assert send("dall-e-3").status_code == 404
+
+
+@pytest.mark.retired_model_ok
+def test_allowed_to():
+    assert send("gpt-image-1").status_code == 404
+
+
+def test_fine():
+    assert send("gpt-image-2").status_code == 200
+"""
+
+
+@pytest.mark.parametrize("select", ["all", "allowed"])
+def test_session_fails_when_an_unmarked_test_sends_a_retired_model(
+    tmp_path: Path, select: str
+) -> None:
+    probe = tmp_path / "test_probe.py"
+    probe.write_text(PROBE)
+    cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--strict-markers"]
+    cmd += ["-p", "tests.conftest", "-c", str(REPO / "pyproject.toml"), "--rootdir", str(tmp_path)]
+    cmd += [str(probe)] + (["-k", "not dall_e"] if select == "allowed" else [])
+    done = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=120)
+    report = done.stdout.split("requests naming retired OpenAI models")[-1]
+    if select == "allowed":
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert "requests naming retired" not in done.stdout
+        return
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "3 passed" in done.stdout
+    assert "\n  test_probe.py::test_sends_dall_e_3: dall-e-3\n" in report
+    assert "test_allowed_to" not in report and "test_fine" not in report

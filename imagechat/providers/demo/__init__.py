@@ -7,6 +7,11 @@ as the custom provider "imagechat-demo" (models "imagechat-demo/chat" and "image
     await litellm.aimage_generation(model=demo.DEMO_IMAGE_MODEL, prompt=..., n=2, size="512x512")
     await litellm.aimage_edit(model=demo.DEMO_IMAGE_MODEL, image=png_bytes, prompt="brighter")
 
+`register()` also registers the demo's streamer for the catalog provider "demo" (streaming.py):
+the same pictures, with live previews (partial images) that sharpen before each one lands.
+The image model understands any WIDTHxHEIGHT up to 1792 a side, background "transparent", and
+output_format png/webp/jpeg with output_compression.
+
 The chat model calls `generate_image` for new pictures and refinements, and `edit_image` (when
 offered) for changes to a picture of the conversation, which it finds in the app's system note
 "Images in this conversation …" (see edits.py and conversation.image_context).

@@ -1,15 +1,19 @@
 """The offline demo as a litellm custom provider ("imagechat-demo/chat", "imagechat-demo/image").
 
-litellm 1.105.3 calls these methods with keyword arguments only:
+litellm 1.110.2 calls these methods with keyword arguments only:
 
 * `acompletion(stream=False)` -> `acompletion(...)`, awaited, must return a ModelResponse;
 * `acompletion(stream=True)` -> `astreaming(...)`, an async iterator of GenericStreamingChunk
   dicts that litellm wraps in a CustomStreamWrapper;
 * `aimage_generation` -> `aimage_generation(...)` called from a worker thread; if it returns a
-  coroutine litellm awaits it on the event loop;
-* `aimage_edit` -> `aimage_edit(image=[...], prompt=..., optional_params=<its **kwargs>)`:
-  every image passed comes as the list; n, size, quality and extra_body are named parameters
-  of litellm's `image_edit` and are NOT in optional_params (read from its frame, see images.py).
+  coroutine litellm awaits it on the event loop; optional_params carries n, size, quality and
+  the extras (background, output_format, output_compression);
+* `aimage_edit` -> `aimage_edit(image=[...], prompt=..., optional_params=<its **kwargs with
+  mask, n, size, quality>)`: every image passed comes as the list; extra_body (a named
+  parameter of litellm's `image_edit`) is not there, so it is read from its frame (images.py).
+
+The demo's live previews (partial images) come from its streamer, registered with the
+generator's streaming interface by `register()` (see streaming.py).
 
 `messages` and `optional_params` (tools, tool_choice, stream, …) arrive as keywords.
 """
@@ -38,6 +42,7 @@ from .images import (
     generate_pngs,
     litellm_call_arguments,
     read_images_bytes,
+    read_mask,
     resolve_image_params,
 )
 
@@ -111,7 +116,7 @@ class DemoLLM(CustomLLM):
         params = resolve_image_params(kwargs.get("optional_params"), caller)
         prompt = str(kwargs.get("prompt") or "")
         sources = read_images_bytes(kwargs.get("image"))
-        pngs = edit_pngs(sources, prompt, params, caller.get("mask"))
+        pngs = edit_pngs(sources, prompt, params, read_mask(kwargs.get("optional_params"), caller))
         revised = edit_revised_prompts(prompt, len(pngs), len(sources))
         return fill_image_response(kwargs["model_response"], prompt, params, pngs, revised=revised)
 
@@ -126,7 +131,7 @@ class DemoLLM(CustomLLM):
             str(kwargs.get("prompt") or ""),
             params,
             kwargs["model_response"],
-            caller.get("mask"),
+            read_mask(kwargs.get("optional_params"), caller),
         )
 
     @staticmethod
@@ -177,8 +182,12 @@ def get_handler() -> DemoLLM:
 
 
 def register() -> None:
-    """Make "imagechat-demo/…" models callable through litellm. Idempotent; other providers'
+    """Make "imagechat-demo/…" models callable through litellm, and register the demo's
+    streamer (live previews) for the catalog provider "demo". Idempotent; other providers'
     entries in `litellm.custom_provider_map` are left alone."""
+    from .streaming import register_demo_streamer
+
+    register_demo_streamer()
     entries = litellm.custom_provider_map
     mine = [i for i, e in enumerate(entries) if e.get("provider") == PROVIDER]
     entry: Any = {"provider": PROVIDER, "custom_handler": _HANDLER}

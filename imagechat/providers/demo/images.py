@@ -21,31 +21,50 @@ from litellm.types.utils import (
 )
 
 from .constants import MAX_EDIT_SOURCES, MAX_IMAGES, MAX_PROMPT_CHARS
-from .render import edit_png, parse_size, render_png
+from .render import (
+    edit_encoded,
+    edit_png,
+    output_format_of,
+    parse_size,
+    render_encoded,
+    render_png,
+)
 
-IMAGE_PARAMS: Final = ("n", "size", "quality", "style", "background")
+IMAGE_PARAMS: Final = (
+    "n",
+    "size",
+    "quality",
+    "style",
+    "background",
+    "output_format",
+    "output_compression",
+)
+_TEXT_PARAMS: Final = ("size", "quality", "style", "background")
 _LITELLM_IMAGE_CALLERS: Final = frozenset({"image_generation", "image_edit"})
 
 
 @dataclass(frozen=True)
 class ImageParams:
     n: int = 1
-    size: str | None = None
+    size: str | None = None  # "WxH" (any, sides kept within MIN_SIDE..MAX_SIDE) or "auto"
     quality: str | None = None
     style: str | None = None
-    background: str | None = None
+    background: str | None = None  # "transparent": only the subject is opaque
+    output_format: str = "png"  # "png" | "webp" | "jpeg"
+    output_compression: int | None = None  # WebP/JPEG quality 0-100
 
 
 def litellm_call_arguments(max_depth: int = 8) -> dict[str, Any]:
-    """n/size/quality/style as the caller passed them to litellm.
+    """The image parameters as the caller passed them to litellm, read from its frame.
 
-    litellm 1.105.3 does not forward these OpenAI parameters to a custom provider (its
-    `get_optional_params_image_gen` keeps only non-OpenAI extras such as `background` for
-    providers it does not know, and `image_edit` passes only its **kwargs). They are still local
-    variables of litellm's `image_generation` / `image_edit`, which call us synchronously, so we
-    read them from that frame. Must be called directly from the handler method litellm calls.
-    `extra_body` (also a named parameter there, so not in the kwargs we get) comes along under
-    its own key.
+    litellm 1.110.2 hands a custom provider n/size/quality and the extras (background,
+    output_format, output_compression, …) in `optional_params`, for `aimage_generation` and for
+    `aimage_edit` (there with the mask); `style` of a generation and `extra_body` of an edit
+    (named parameters of litellm's `image_generation` / `image_edit`) may not get there. Those
+    functions call us synchronously, so their locals (and their **kwargs) are still readable:
+    this is the fallback, and what older litellm versions (1.105.3 forwarded no OpenAI
+    parameters) needed. Must be called directly from the handler method litellm calls.
+    `extra_body` comes along under its own key.
     """
     frame = sys._getframe(1)
     try:
@@ -57,7 +76,13 @@ def litellm_call_arguments(max_depth: int = 8) -> dict[str, Any]:
                 and frame.f_code.co_name in _LITELLM_IMAGE_CALLERS
             ):
                 found = frame.f_locals
-                out = {k: found[k] for k in IMAGE_PARAMS if found.get(k) is not None}
+                extras = found.get("kwargs")
+                extras = extras if isinstance(extras, Mapping) else {}
+                out = {
+                    k: found[k] if found.get(k) is not None else extras[k]
+                    for k in IMAGE_PARAMS
+                    if found.get(k) is not None or extras.get(k) is not None
+                }
                 mask = found.get("mask")  # image_edit's named mask (bytes, as ImageChat sends)
                 if isinstance(mask, bytes | bytearray):
                     out["mask"] = bytes(mask)
@@ -94,11 +119,27 @@ def resolve_image_params(
         n = int(pick("n") or 1)
     except (TypeError, ValueError):
         n = 1
-    text = {
-        k: (str(pick(k)) if pick(k) is not None else None)
-        for k in ("size", "quality", "style", "background")
-    }
-    return ImageParams(n=max(1, min(MAX_IMAGES, n)), **text)
+    text = {k: (str(pick(k)) if pick(k) is not None else None) for k in _TEXT_PARAMS}
+    try:
+        compression = pick("output_compression")
+        compression = None if compression is None else max(0, min(100, int(compression)))
+    except (TypeError, ValueError):
+        compression = None
+    return ImageParams(
+        n=max(1, min(MAX_IMAGES, n)),
+        **text,
+        output_format=output_format_of(pick("output_format")),
+        output_compression=compression,
+    )
+
+
+def read_mask(optional_params: Mapping[str, Any] | None, caller: Mapping[str, Any]) -> bytes | None:
+    """An edit's mask: litellm 1.110.2 puts it in optional_params, older ones only in its frame."""
+    mask = (optional_params or {}).get("mask")
+    if isinstance(mask, bytes | bytearray):
+        return bytes(mask)
+    found = caller.get("mask")
+    return bytes(found) if isinstance(found, bytes | bytearray) else None
 
 
 def edit_revised_prompt(prompt: str, index: int, n: int, sources: int = 1) -> str:
@@ -164,43 +205,36 @@ def fill_image_response(
     model_response.background = (  # type: ignore[assignment]
         "transparent" if params.background == "transparent" else "opaque"
     )
-    model_response.output_format = "png"  # type: ignore[assignment]
+    model_response.output_format = params.output_format  # type: ignore[assignment]
     model_response._hidden_params["response_cost"] = 0.0
     return model_response
 
 
+def generate_one(prompt: str, params: ImageParams, index: int = 0) -> bytes:
+    """Picture number `index`, in the asked size, background and format."""
+    return render_encoded(
+        prompt[:MAX_PROMPT_CHARS],
+        size=params.size,
+        style=params.style,
+        quality=params.quality,
+        background=params.background,
+        output_format=params.output_format,
+        output_compression=params.output_compression,
+        index=index,
+    )
+
+
 def generate_pngs(prompt: str, params: ImageParams) -> list[bytes]:
-    prompt = prompt[:MAX_PROMPT_CHARS]
-    return [
-        render_png(
-            prompt,
-            size=params.size,
-            style=params.style,
-            quality=params.quality,
-            background=params.background,
-            index=i,
-        )
-        for i in range(params.n)
-    ]
+    """The n pictures (PNG unless params ask for WebP/JPEG)."""
+    return [generate_one(prompt, params, i) for i in range(params.n)]
 
 
 async def agenerate_pngs(prompt: str, params: ImageParams) -> list[bytes]:
     """One picture at a time in a worker thread, so the event loop stays free and a cancel
     takes effect between pictures."""
-    prompt = prompt[:MAX_PROMPT_CHARS]
     out: list[bytes] = []
     for i in range(params.n):
-        out.append(
-            await asyncio.to_thread(
-                render_png,
-                prompt,
-                size=params.size,
-                style=params.style,
-                quality=params.quality,
-                background=params.background,
-                index=i,
-            )
-        )
+        out.append(await asyncio.to_thread(generate_one, prompt, params, i))
     return out
 
 
@@ -234,34 +268,41 @@ def read_images_bytes(image: Any) -> list[bytes]:
     return [read_image_bytes(item) for item in images[:MAX_EDIT_SOURCES]]
 
 
+def edit_one(
+    sources: bytes | list[bytes],
+    prompt: str,
+    params: ImageParams,
+    mask: bytes | None = None,
+    index: int = 0,
+) -> bytes:
+    """Edit number `index`, in the asked size, background and format."""
+    return edit_encoded(
+        sources,
+        prompt[:MAX_PROMPT_CHARS],
+        size=params.size,
+        style=params.style,
+        index=index,
+        mask=mask,
+        background=params.background,
+        output_format=params.output_format,
+        output_compression=params.output_compression,
+    )
+
+
 def edit_pngs(
     sources: list[bytes], prompt: str, params: ImageParams, mask: bytes | None = None
 ) -> list[bytes]:
-    prompt = prompt[:MAX_PROMPT_CHARS]
-    return [
-        edit_png(sources, prompt, size=params.size, style=params.style, index=i, mask=mask)
-        for i in range(params.n)
-    ]
+    """The n edits (PNG unless params ask for WebP/JPEG)."""
+    return [edit_one(sources, prompt, params, mask, i) for i in range(params.n)]
 
 
 async def aedit_pngs(
     sources: bytes | list[bytes], prompt: str, params: ImageParams, mask: bytes | None = None
 ) -> list[bytes]:
     """One edit at a time in a worker thread (the event loop stays free)."""
-    prompt = prompt[:MAX_PROMPT_CHARS]
     out: list[bytes] = []
     for i in range(params.n):
-        out.append(
-            await asyncio.to_thread(
-                edit_png,
-                sources,
-                prompt,
-                size=params.size,
-                style=params.style,
-                index=i,
-                mask=mask,
-            )
-        )
+        out.append(await asyncio.to_thread(edit_one, sources, prompt, params, mask, i))
     return out
 
 

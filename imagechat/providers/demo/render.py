@@ -1,4 +1,5 @@
-"""Finishing demo pictures: style filters, brightness, the caption band, PNG encoding; edits."""
+"""Finishing demo pictures: style filters, brightness, the caption band, encoding (PNG, WebP or
+JPEG); edits."""
 
 from __future__ import annotations
 
@@ -211,10 +212,15 @@ def _wrap(
     return lines or [""]
 
 
+def has_transparency(img: Image.Image) -> bool:
+    return img.mode == "RGBA" and img.getchannel("A").getextrema()[0] < 255
+
+
 def add_caption(
     img: Image.Image, text: str, label: str = "DEMO", opacity: int = 175
 ) -> Image.Image:
-    """A translucent band along the bottom with the prompt, wrapped, after a small label."""
+    """A translucent band along the bottom with the prompt, wrapped, after a small label. On a
+    picture with a see-through background only the words (outlined), so it stays see-through."""
     w, h = img.size
     size = max(10, round(min(w, h) * 0.028))
     font = ImageFont.load_default(size=size)
@@ -222,25 +228,129 @@ def add_caption(
     lines = _wrap(f"{label} · {' '.join(text.split())}", font, w - 2 * pad, 3)
     line_h = round(size * 1.3)
     band_h = min(h, len(lines) * line_h + 2 * pad)
+    cut_out = has_transparency(img)
     band = img.crop((0, h - band_h, w, h))
-    band.alpha_composite(Image.new("RGBA", band.size, (12, 14, 22, opacity)))
+    if not cut_out:
+        band.alpha_composite(Image.new("RGBA", band.size, (12, 14, 22, opacity)))
     d = ImageDraw.Draw(band)
+    stroke = max(1, size // 8) if cut_out else 0
     for i, line in enumerate(lines):
-        d.text((pad, pad + i * line_h), line, font=font, fill=(255, 255, 255, 255))
+        d.text(
+            (pad, pad + i * line_h),
+            line,
+            font=font,
+            fill=(255, 255, 255, 255),
+            stroke_width=stroke,
+            stroke_fill=(12, 14, 22, 255),
+        )
     img.paste(band, (0, h - band_h))
     return img
 
 
-def to_png(img: Image.Image, *, transparent: bool, fast: bool = False) -> bytes:
+OUTPUT_FORMATS: Final = ("png", "webp", "jpeg")
+DEFAULT_COMPRESSION: Final = 90  # quality of WebP/JPEG when output_compression is not given
+
+
+def output_format_of(output_format: str | None) -> str:
+    """'png', 'webp' or 'jpeg' ('jpg' is JPEG; anything else, None or 'auto' is PNG)."""
+    fmt = (output_format or "").strip().lower()
+    fmt = "jpeg" if fmt == "jpg" else fmt
+    return fmt if fmt in OUTPUT_FORMATS else "png"
+
+
+def _flatten(img: Image.Image) -> Image.Image:
+    """RGB: see-through parts on white (as a JPEG of a cut-out would show them)."""
+    if not has_transparency(img):
+        return img.convert("RGB")
+    white = Image.new("RGBA", img.size, (255, 255, 255, 255))
+    white.alpha_composite(img.convert("RGBA"))
+    return white.convert("RGB")
+
+
+def encode_picture(
+    img: Image.Image,
+    *,
+    output_format: str | None = None,
+    output_compression: int | None = None,
+    transparent: bool | None = None,
+    fast: bool = False,
+) -> bytes:
+    """The picture as PNG, WebP or JPEG bytes. `transparent` (None: whether the picture has
+    see-through pixels) keeps the alpha channel in PNG/WebP; JPEG has none, so a cut-out is
+    flattened onto white. `output_compression` (0-100) is the WebP/JPEG quality."""
+    fmt = output_format_of(output_format)
+    if transparent is None:
+        transparent = has_transparency(img)
+    keep_alpha = transparent and fmt != "jpeg"
+    pixels = img.convert("RGBA") if keep_alpha else _flatten(img)
     out = io.BytesIO()
-    (img if transparent else img.convert("RGB")).save(out, "PNG", compress_level=1 if fast else 3)
+    if fmt == "png":
+        pixels.save(out, "PNG", compress_level=1 if fast else 3)
+    else:
+        quality = DEFAULT_COMPRESSION if output_compression is None else int(output_compression)
+        quality = max(1, min(100, quality))
+        if fmt == "webp":
+            pixels.save(out, "WEBP", quality=quality, method=0 if fast else 3)
+        else:
+            pixels.save(out, "JPEG", quality=quality)
     return out.getvalue()
+
+
+def to_png(img: Image.Image, *, transparent: bool, fast: bool = False) -> bytes:
+    return encode_picture(img, transparent=transparent, fast=fast)
 
 
 def _work_size(w: int, h: int, quality: str | None) -> tuple[int, int]:
     side = WORK_SIDE.get(quality or "medium", WORK_SIDE["medium"])
     scale = min(1.0, side / max(w, h))
     return max(32, round(w * scale)), max(32, round(h * scale))
+
+
+def render_picture(
+    prompt: str,
+    *,
+    size: str | None = None,
+    style: str | None = None,
+    quality: str | None = None,
+    background: str | None = None,
+    index: int = 0,
+) -> Image.Image:
+    """Picture number `index` for the prompt (RGBA, exactly the asked size, caption included);
+    with background "transparent" everything but the subject is see-through (alpha 0)."""
+    w, h = parse_size(size)
+    transparent = background == "transparent"
+    cw, ch = _work_size(w, h, quality)
+    img = draw_scene(prompt, cw, ch, seed=seed_for(prompt), index=index, transparent=transparent)
+    img, blocky = apply_styles(img, f"{style or ''} {prompt}")
+    img = adjust_brightness(img, brightness_factor(prompt))
+    if img.size != (w, h):
+        resample = Image.Resampling.NEAREST if blocky else Image.Resampling.BICUBIC
+        img = img.resize((w, h), resample)
+    return add_caption(img, prompt)
+
+
+def render_encoded(
+    prompt: str,
+    *,
+    size: str | None = None,
+    style: str | None = None,
+    quality: str | None = None,
+    background: str | None = None,
+    output_format: str | None = None,
+    output_compression: int | None = None,
+    index: int = 0,
+) -> bytes:
+    """:func:`render_picture` as bytes in `output_format` (PNG, WebP or JPEG)."""
+    img = render_picture(
+        prompt, size=size, style=style, quality=quality, background=background, index=index
+    )
+    return encode_picture(
+        img,
+        output_format=output_format,
+        output_compression=output_compression,
+        transparent=background == "transparent",
+        fast=quality == "low",
+    )
 
 
 def render_png(
@@ -253,16 +363,9 @@ def render_png(
     index: int = 0,
 ) -> bytes:
     """Picture number `index` for the prompt, as PNG bytes of exactly the asked size."""
-    w, h = parse_size(size)
-    transparent = background == "transparent"
-    cw, ch = _work_size(w, h, quality)
-    img = draw_scene(prompt, cw, ch, seed=seed_for(prompt), index=index, transparent=transparent)
-    img, blocky = apply_styles(img, f"{style or ''} {prompt}")
-    img = adjust_brightness(img, brightness_factor(prompt))
-    if img.size != (w, h):
-        resample = Image.Resampling.NEAREST if blocky else Image.Resampling.BICUBIC
-        img = img.resize((w, h), resample)
-    return to_png(add_caption(img, prompt), transparent=transparent, fast=quality == "low")
+    return render_encoded(
+        prompt, size=size, style=style, quality=quality, background=background, index=index
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -541,7 +644,18 @@ def _only_where_masked(
     return Image.composite(original.convert("RGBA"), edited.convert("RGBA"), keep)
 
 
-def edit_png(
+def _set_background(img: Image.Image, background: str | None) -> Image.Image:
+    """The edit's `background` parameter: "transparent" cuts the subject out (when the picture
+    has no see-through background yet), "opaque" puts see-through parts on white."""
+    if background == "transparent" and not has_transparency(img):
+        mask = background_mask(img)
+        img.putalpha(ImageChops.multiply(img.getchannel("A"), ImageOps.invert(mask)))
+    elif background == "opaque" and has_transparency(img):
+        img = _flatten(img).convert("RGBA")
+    return img
+
+
+def edit_picture(
     source: bytes | Sequence[bytes],
     prompt: str,
     *,
@@ -549,13 +663,16 @@ def edit_png(
     style: str | None = None,
     index: int = 0,
     mask: bytes | None = None,
-) -> bytes:
+    background: str | None = None,
+) -> Image.Image:
     """The source picture with the change applied: brighter/darker, a colour tint, a style
-    filter, a shape added, the background recoloured…, then a "DEMO EDIT" caption band.
+    filter, a shape added, the background recoloured…, then a "DEMO EDIT" caption band (RGBA,
+    see-through where the result is).
 
     Several sources: the first is the picture edited; the second is blended in (more strongly
     when the prompt says blend/merge/combine). With `mask` (a PNG of the source's size), only
-    its transparent area changes, as with OpenAI's edits."""
+    its transparent area changes, as with OpenAI's edits. `background`: "transparent" or
+    "opaque" as asked, anything else leaves it as the edit made it."""
     sources = [source] if isinstance(source, bytes | bytearray | memoryview) else list(source)
     if not sources:
         raise ValueError("no image to edit")
@@ -567,11 +684,9 @@ def edit_png(
     if _VARIATION.search(prompt) and mask is None:
         img = _vary(img, index)
         img = ImageOps.fit(img, target, Image.Resampling.BICUBIC) if img.size != target else img
-        transparent = img.getchannel("A").getextrema()[0] < 255
+        img = _set_background(img, background)
         caption = _VARIATION.split(prompt, maxsplit=1)[-1].lstrip(" :").split(".")[0]
-        return to_png(
-            add_caption(img, caption, label="DEMO VARIATION", opacity=245), transparent=transparent
-        )
+        return add_caption(img, caption, label="DEMO VARIATION", opacity=245)
     if len(sources) > 1:
         other = ImageOps.fit(_open_rgba(bytes(sources[1])), work, Image.Resampling.BICUBIC)
         img = Image.blend(img, other, 0.5 if _BLEND_WORDS.search(prompt) else 0.3)
@@ -604,5 +719,37 @@ def edit_png(
         img = _only_where_masked(original, img, mask, blocky)
     resample = Image.Resampling.NEAREST if blocky else Image.Resampling.BICUBIC
     img = ImageOps.fit(img, target, resample) if img.size != target else img
-    transparent = img.getchannel("A").getextrema()[0] < 255
-    return to_png(add_caption(img, prompt, label="DEMO EDIT", opacity=245), transparent=transparent)
+    img = _set_background(img, background)
+    return add_caption(img, prompt, label="DEMO EDIT", opacity=245)
+
+
+def edit_encoded(
+    source: bytes | Sequence[bytes],
+    prompt: str,
+    *,
+    size: str | None = None,
+    style: str | None = None,
+    index: int = 0,
+    mask: bytes | None = None,
+    background: str | None = None,
+    output_format: str | None = None,
+    output_compression: int | None = None,
+) -> bytes:
+    """:func:`edit_picture` as bytes in `output_format` (PNG, WebP or JPEG)."""
+    img = edit_picture(
+        source, prompt, size=size, style=style, index=index, mask=mask, background=background
+    )
+    return encode_picture(img, output_format=output_format, output_compression=output_compression)
+
+
+def edit_png(
+    source: bytes | Sequence[bytes],
+    prompt: str,
+    *,
+    size: str | None = None,
+    style: str | None = None,
+    index: int = 0,
+    mask: bytes | None = None,
+) -> bytes:
+    """:func:`edit_picture` as PNG bytes (see-through where the edit left it so)."""
+    return edit_encoded(source, prompt, size=size, style=style, index=index, mask=mask)

@@ -1,0 +1,65 @@
+"""GPT Image partial-image streaming through the official `openai` SDK (litellm's Images
+streaming is broken in current releases: BerriAI/litellm #19569, #16059)."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import AsyncIterator
+from typing import Any
+
+import openai
+
+from imagechat.providers.streaming import (
+    FinalImage,
+    PartialImage,
+    StreamEvent,
+    StreamRequest,
+    register_streamer,
+)
+
+
+def _client(request: StreamRequest) -> openai.AsyncOpenAI:
+    # no SDK retries: rate limits are retried by the generator with backoff and Retry-After
+    return openai.AsyncOpenAI(
+        api_key=request.api_key or "not-needed",
+        base_url=request.api_base,
+        max_retries=0,
+        timeout=request.timeout,
+    )
+
+
+async def stream_openai_image(request: StreamRequest) -> AsyncIterator[StreamEvent]:
+    """One image, its partial images first (`image_generation.*` or `image_edit.*` events)."""
+    kwargs: dict[str, Any] = dict(request.kwargs)
+    async with _client(request) as client:
+        if request.sources:
+            files = [
+                (f"image-{i}.png", io.BytesIO(data), "image/png")
+                for i, data in enumerate(request.sources)
+            ]
+            if request.mask is not None:
+                kwargs["mask"] = ("mask.png", io.BytesIO(request.mask), "image/png")
+            stream = await client.images.edit(
+                model=request.model,
+                image=files,
+                stream=True,
+                partial_images=request.partial_images,
+                **kwargs,
+            )
+        else:
+            stream = await client.images.generate(
+                model=request.model,
+                stream=True,
+                partial_images=request.partial_images,
+                **kwargs,
+            )
+        async for event in stream:
+            if event.type.endswith(".partial_image"):
+                yield PartialImage(event.b64_json, event.partial_image_index)
+            elif event.type.endswith(".completed"):
+                usage = event.usage.model_dump() if getattr(event, "usage", None) else None
+                yield FinalImage(event.b64_json, usage=usage)
+
+
+register_streamer("openai")(stream_openai_image)
+register_streamer("custom")(stream_openai_image)
