@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import random
 import time
 from collections.abc import Awaitable, Callable
@@ -286,14 +287,15 @@ class Generator:
         sink: PreviewSink = self.sink  # type: ignore[assignment]
         for attempt in range(self.retry.attempts):
             try:
-                async for event in streamer(request):
-                    if isinstance(event, FinalImage):
-                        return event
-                    try:
-                        _, preview = await decode_and_thumbnail(event.b64_json)
-                    except (ImageRejected, UserFacingError):
-                        continue  # a broken preview is skipped; the final image decides
-                    await sink.image_partial(slot, preview, event.index)
+                async with contextlib.aclosing(streamer(request)) as events:
+                    async for event in events:
+                        if isinstance(event, FinalImage):
+                            return event
+                        try:
+                            _, preview = await decode_and_thumbnail(event.b64_json)
+                        except (ImageRejected, UserFacingError):
+                            continue  # a broken preview is skipped; the final image decides
+                        await sink.image_partial(slot, preview, event.index)
                 raise UserFacingError("The provider's stream ended without an image.")
             except (litellm.RateLimitError, openai.RateLimitError) as exc:
                 if attempt == self.retry.attempts - 1:

@@ -125,6 +125,10 @@ def app_env(data_dir: Path, **overrides: str) -> dict[str, str]:
             "IMAGECHAT_DATA_DIR": str(data_dir),
             "PYTHONUNBUFFERED": "1",
             "CHAINLIT_TELEMETRY_ENABLED": "false",
+            # no live previews (they cost CPU on this 2-core machine) except in the modules that
+            # test them, which set IMAGECHAT_PARTIAL_IMAGES (and slow the demo's down to watch)
+            "IMAGECHAT_PARTIAL_IMAGES": "0",
+            "IMAGECHAT_DEMO_PARTIAL_DELAY": "0",
         }
     )
     env.update(overrides)

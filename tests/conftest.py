@@ -1,5 +1,5 @@
 """Shared fixtures: the fake OpenAI server, a guard against real network calls, and a
-session-wide check that no test sent a retired or shut-down OpenAI model to the fake."""
+check that no test sends a retired or shut-down OpenAI model to the fake."""
 
 from __future__ import annotations
 
@@ -43,33 +43,22 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 RETIRED_OK = "retired_model_ok"
-_RETIRED_REPORT = pytest.StashKey[list[str]]()
 
 
-def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    """Fail the run if a test not marked ``retired_model_ok`` made a fake see a retired model."""
-    allowed = {item.nodeid for item in session.items if item.get_closest_marker(RETIRED_OK)}
-    offenders: dict[str, set[str]] = {}
-    for entry in retired_model_requests():
-        if entry.test not in allowed:
-            offenders.setdefault(entry.test or "<outside any test>", set()).add(entry.model)
-    if not offenders:
+@pytest.fixture(autouse=True)
+def _no_retired_models(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A test not marked ``retired_model_ok`` that makes a fake OpenAI server see a retired or
+    shut-down model fails (an error in its teardown, so the check also holds per worker when
+    the suite runs in several processes)."""
+    before = len(retired_model_requests())
+    yield
+    if request.node.get_closest_marker(RETIRED_OK):
         return
-    session.config.stash[_RETIRED_REPORT] = [
-        f"{test}: {', '.join(sorted(models))}" for test, models in sorted(offenders.items())
-    ]
-    if session.exitstatus == pytest.ExitCode.OK:
-        session.exitstatus = pytest.ExitCode.TESTS_FAILED
-
-
-def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    lines = terminalreporter.config.stash.get(_RETIRED_REPORT, None)
-    if not lines:
-        return
-    terminalreporter.write_sep("=", "requests naming retired OpenAI models", red=True)
-    terminalreporter.write_line(
-        "These tests made the fake OpenAI server see a retired or shut-down model (404 "
-        f"model_not_found); use a served model, or mark the test @pytest.mark.{RETIRED_OK}:"
-    )
-    for line in lines:
-        terminalreporter.write_line(f"  {line}")
+    models = sorted({entry.model for entry in retired_model_requests()[before:]})
+    if models:
+        pytest.fail(
+            f"requests naming retired OpenAI models: {', '.join(models)}. The fake OpenAI "
+            "server answered 404 model_not_found; use a served model, or mark the test "
+            f"@pytest.mark.{RETIRED_OK}.",
+            pytrace=False,
+        )

@@ -53,12 +53,23 @@ async def stream_openai_image(request: StreamRequest) -> AsyncIterator[StreamEve
                 partial_images=request.partial_images,
                 **kwargs,
             )
-        async for event in stream:
-            if event.type.endswith(".partial_image"):
-                yield PartialImage(event.b64_json, event.partial_image_index)
-            elif event.type.endswith(".completed"):
-                usage = event.usage.model_dump() if getattr(event, "usage", None) else None
-                yield FinalImage(event.b64_json, usage=usage)
+        # The SDK's own event generator, iterated and closed here, in this task: left to the
+        # garbage collector (after a break, a Stop or an error) it is closed from another task,
+        # and its httpx response's cancel scope then breaks unrelated requests of the app
+        # ("Attempted to exit a cancel scope that isn't the current task's").
+        events = getattr(stream, "_iterator", None) or stream.__aiter__()
+        final: FinalImage | None = None
+        try:
+            async for event in events:
+                if event.type.endswith(".partial_image"):
+                    yield PartialImage(event.b64_json, event.partial_image_index)
+                elif event.type.endswith(".completed"):
+                    usage = event.usage.model_dump() if getattr(event, "usage", None) else None
+                    final = FinalImage(event.b64_json, usage=usage)
+        finally:
+            await events.aclose()
+        if final is not None:
+            yield final
 
 
 register_streamer("openai")(stream_openai_image)

@@ -18,7 +18,7 @@ ADMIN = {"ADMIN_USERNAME": "alice", "ADMIN_PASSWORD": "correct horse battery sta
 @pytest.fixture(scope="module")
 def demo_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppProcess]:
     # previews spaced so that a browser test sees them before the final image
-    env = {**ADMIN, "IMAGECHAT_DEMO_PARTIAL_DELAY": "0.8"}
+    env = {**ADMIN, "IMAGECHAT_PARTIAL_IMAGES": "2", "IMAGECHAT_DEMO_PARTIAL_DELAY": "0.8"}
     with running_app(tmp_path_factory.mktemp("demo"), "demo", **env) as app:
         yield app
 
@@ -28,7 +28,11 @@ def provider_app(
     tmp_path_factory: pytest.TempPathFactory, provider: FakeOpenAI
 ) -> Iterator[AppProcess]:
     env = provider_env(
-        provider, ADMIN["ADMIN_USERNAME"], ADMIN["ADMIN_PASSWORD"], IMAGECHAT_LLM_TIMEOUT="3"
+        provider,
+        ADMIN["ADMIN_USERNAME"],
+        ADMIN["ADMIN_PASSWORD"],
+        IMAGECHAT_LLM_TIMEOUT="3",
+        IMAGECHAT_PARTIAL_IMAGES="2",
     )
     with running_app(tmp_path_factory.mktemp("provider"), "provider", **env) as app:
         yield app
