@@ -44,7 +44,7 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def app(data_dir: Path, provider: FakeOpenAI) -> Iterator[AppProcess]:
-    env = provider_env(provider, *ALICE)
+    env = provider_env(provider, *ALICE, IMAGECHAT_PARTIAL_IMAGES="2")
     with running_app(data_dir, "agents", **env) as running:
         yield running
 
