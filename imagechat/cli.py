@@ -4,6 +4,7 @@
     imagechat users list
     imagechat users remove NAME
     imagechat users passwd NAME
+    imagechat users disable NAME | enable NAME
     imagechat db upgrade
     imagechat agents list|show NAME|export NAME [-o FILE]|import FILE [--user NAME]
     imagechat models list [--json] | refresh
@@ -98,7 +99,8 @@ def _users_list(args: argparse.Namespace) -> int:
 
     for user in _run(action):
         role = "admin" if user.is_admin else "user"
-        print(f"{user.identifier}\t{role}\t{user.created_at}")
+        state = "disabled" if user.disabled else "active"
+        print(f"{user.identifier}\t{role}\t{user.created_at}\t{state}\t{user.display_name or ''}")
     return 0
 
 
@@ -125,8 +127,24 @@ def _users_passwd(args: argparse.Namespace) -> int:
 
     if not _run(action):
         raise CliError(f"no user {args.name!r}")
-    print(f"password changed for {args.name}")
+    print(f"password changed for {args.name}; their sessions have ended")
     return 0
+
+
+def _users_set_disabled(disabled: bool) -> Handler:
+    def handler(args: argparse.Namespace) -> int:
+        async def action(repo: Any) -> bool:
+            return await repo.set_disabled(args.name, disabled)
+
+        if not _run(action):
+            raise CliError(f"no user {args.name!r}")
+        if disabled:
+            print(f"disabled {args.name}: they are signed out and cannot sign in")
+        else:
+            print(f"enabled {args.name}")
+        return 0
+
+    return handler
 
 
 def _db_upgrade(args: argparse.Namespace) -> int:
@@ -159,6 +177,12 @@ def register_users(subparsers: Any) -> None:
     passwd = sub.add_parser("passwd", help="set a user's password")
     passwd.add_argument("name")
     passwd.set_defaults(func=_users_passwd)
+    disable = sub.add_parser("disable", help="sign a user out everywhere and stop their sign-in")
+    disable.add_argument("name")
+    disable.set_defaults(func=_users_set_disabled(True))
+    enable = sub.add_parser("enable", help="let a disabled user sign in again")
+    enable.add_argument("name")
+    enable.set_defaults(func=_users_set_disabled(False))
 
 
 def register_db(subparsers: Any) -> None:

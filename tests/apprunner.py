@@ -147,11 +147,11 @@ def running_app(data_dir: Path, name: str, **overrides: str) -> Iterator[AppProc
         app.stop()
 
 
-def add_user(data_dir: Path, name: str, password: str) -> None:
-    """Add an ordinary user with the CLI (password on stdin), as an admin would."""
+def cli(data_dir: Path, *args: str, stdin: str = "") -> None:
+    """Run `imagechat ARGS` on the app's data, in another process, as an administrator would."""
     done = subprocess.run(
-        [sys.executable, "-m", "imagechat.cli", "users", "add", name],
-        input=password + "\n",
+        [sys.executable, "-m", "imagechat.cli", *args],
+        input=stdin,
         text=True,
         capture_output=True,
         cwd=ROOT,
@@ -159,6 +159,11 @@ def add_user(data_dir: Path, name: str, password: str) -> None:
         check=False,
     )
     assert done.returncode == 0, done.stderr
+
+
+def add_user(data_dir: Path, name: str, password: str) -> None:
+    """Add an ordinary user with the CLI (password on stdin), as an admin would."""
+    cli(data_dir, "users", "add", name, stdin=password + "\n")
 
 
 def provider_env(server: Any, user: str, password: str, **extra: str) -> dict[str, str]:

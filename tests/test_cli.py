@@ -6,6 +6,7 @@ import asyncio
 import os
 import subprocess
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ import pytest
 from imagechat import cli
 from imagechat.storage.db import Database, default_sqlite_url
 from imagechat.storage.migrate import head_revision
+from imagechat.storage.sessions import SessionRepository
 from imagechat.storage.users import UserRepository
 
 REPO = Path(__file__).resolve().parents[1]
@@ -73,6 +75,65 @@ def test_users_lifecycle(tmp_path: Path) -> None:
     for result in (added, admin, listed, changed, removed):
         for secret in ("alice password", "root password", "$argon2"):
             assert secret not in result.stdout + result.stderr
+
+
+def sessions_of(data_dir: Path, name: str, *, start: bool = False) -> int:
+    """Sessions of a user in the database (after starting one, with ``start``)."""
+
+    async def check() -> int:
+        db = Database(default_sqlite_url(data_dir))
+        try:
+            record = await UserRepository(db).get(name)
+            assert record is not None
+            store = SessionRepository(db)
+            if start:
+                await store.create(record.id, timedelta(days=1))
+            return await store.count(record.id)
+        finally:
+            await db.dispose()
+
+    return asyncio.run(check())
+
+
+def test_users_disable_enable_and_passwd_end_sessions(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    assert run(data, "users", "add", "carol", stdin="carol password 1\n").returncode == 0
+    assert sessions_of(data, "carol", start=True) == 1
+    changed = run(data, "users", "passwd", "carol", stdin="carol password 2\n")
+    assert changed.returncode == 0 and "sessions have ended" in changed.stdout
+    assert sessions_of(data, "carol") == 0
+
+    assert sessions_of(data, "carol", start=True) == 1
+    disabled = run(data, "users", "disable", "carol")
+    assert disabled.returncode == 0, disabled.stderr
+    assert "cannot sign in" in disabled.stdout
+    assert sessions_of(data, "carol") == 0
+    listed = run(data, "users", "list").stdout.splitlines()
+    assert [line.split("\t")[3] for line in listed] == ["disabled"]
+    assert not verify_enabled(data, "carol", "carol password 2")
+
+    enabled = run(data, "users", "enable", "carol")
+    assert enabled.returncode == 0 and "enabled carol" in enabled.stdout
+    assert [line.split("\t")[3] for line in run(data, "users", "list").stdout.splitlines()] == [
+        "active"
+    ]
+    assert verify_enabled(data, "carol", "carol password 2")
+    missing = run(data, "users", "disable", "nobody")
+    assert missing.returncode == 1 and "no user 'nobody'" in missing.stderr
+
+
+def verify_enabled(data_dir: Path, name: str, password: str) -> bool:
+    """Right password and an account that may sign in."""
+
+    async def check() -> bool:
+        db = Database(default_sqlite_url(data_dir))
+        try:
+            record = await UserRepository(db).verify(name, password)
+            return record is not None and not record.disabled
+        finally:
+            await db.dispose()
+
+    return asyncio.run(check())
 
 
 def test_errors_are_one_line(tmp_path: Path) -> None:

@@ -28,7 +28,7 @@ def current_session() -> BaseSession | None:
 
 
 #: The authenticated user of the current HTTP request, for routes that run outside a Chainlit
-#: session (set by ``imagechat.auth.RequestUserMiddleware``). Chainlit's own ``/feedback``
+#: session (set by ``imagechat.ui.auth.RequestUserMiddleware``). Chainlit's own ``/feedback``
 #: routes do not check who owns the message; with this set, the data layer does.
 request_user_identifier: ContextVar[str | None] = ContextVar("imagechat_request_user", default=None)
 

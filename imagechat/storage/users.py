@@ -6,7 +6,6 @@ Passwords and hashes never leave this module except as the return value of ``ens
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import re
 import secrets
@@ -17,9 +16,12 @@ from datetime import datetime
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy import delete, func, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from imagechat.hashing import HashingPool, default_pool
 
 from .db import Database, iso_z, utcnow
-from .schema import users
+from .schema import sessions, users
 
 log = logging.getLogger("imagechat.users")
 
@@ -28,7 +30,10 @@ MIN_PASSWORD_LENGTH = 8
 MAX_PASSWORD_LENGTH = 1024
 DEFAULT_ADMIN = "admin"
 
-_hasher = PasswordHasher()
+# One lane: a verification then keeps to one core (with four, the default, one sign-in
+# occupied both cores of a small server and a flood of them slowed everyone's answers). Hashes
+# made with other parameters are re-made on the next successful sign-in.
+_hasher = PasswordHasher(parallelism=1)
 _dummy_hash: str | None = None
 
 
@@ -75,6 +80,7 @@ class UserRecord:
     is_admin: bool
     has_password: bool
     created_at: str | None
+    disabled: bool = False
 
     @classmethod
     def from_row(cls, row: object) -> UserRecord:
@@ -86,12 +92,21 @@ class UserRecord:
             is_admin=bool(row.is_admin),  # type: ignore[attr-defined]
             has_password=row.password_hash is not None,  # type: ignore[attr-defined]
             created_at=iso_z(created),
+            disabled=bool(getattr(row, "disabled", False)),
         )
 
 
 class UserRepository:
-    def __init__(self, db: Database) -> None:
+    """Accounts. Password hashing runs on ``hashing`` (a small bounded pool, see
+    :mod:`imagechat.hashing`), never on the event loop's default thread pool."""
+
+    def __init__(self, db: Database, hashing: HashingPool | None = None) -> None:
         self.db = db
+        self._hashing = hashing
+
+    @property
+    def hashing(self) -> HashingPool:
+        return self._hashing or default_pool()
 
     async def get(self, identifier: str) -> UserRecord | None:
         async with self.db.read() as conn:
@@ -120,7 +135,7 @@ class UserRepository:
         """Create a user; ``ValueError`` when the name is taken or name/password are invalid."""
         validate_username(identifier)
         validate_password(password)
-        password_hash = await asyncio.to_thread(hash_password, password)
+        password_hash = await self.hashing.run(hash_password, password)
         async with self.db.write() as conn:
             taken = await conn.scalar(select(users.c.id).where(users.c.identifier == identifier))
             if taken is not None:
@@ -150,17 +165,37 @@ class UserRepository:
         return bool(result.rowcount)
 
     async def set_password(self, identifier: str, password: str) -> bool:
+        """New password; every session of the user ends with the old one (a stolen token too)."""
         validate_password(password)
-        password_hash = await asyncio.to_thread(hash_password, password)
+        password_hash = await self.hashing.run(hash_password, password)
         async with self.db.write() as conn:
             result = await conn.execute(
                 update(users)
                 .where(users.c.identifier == identifier)
                 .values(password_hash=password_hash)
             )
+            ended = await self._end_sessions(conn, identifier) if result.rowcount else 0
         if result.rowcount:
-            log.info("password changed for user %s", identifier)
+            log.info("password changed for user %s (%d sessions ended)", identifier, ended)
         return bool(result.rowcount)
+
+    async def set_disabled(self, identifier: str, disabled: bool) -> bool:
+        """Disable (no sign-in, every session ended) or enable an account; False if unknown."""
+        async with self.db.write() as conn:
+            result = await conn.execute(
+                update(users).where(users.c.identifier == identifier).values(disabled=disabled)
+            )
+            ended = await self._end_sessions(conn, identifier) if disabled else 0
+        if result.rowcount:
+            state = f"disabled ({ended} sessions ended)" if disabled else "enabled"
+            log.info("user %s %s", identifier, state)
+        return bool(result.rowcount)
+
+    @staticmethod
+    async def _end_sessions(conn: AsyncConnection, identifier: str) -> int:
+        owner = select(users.c.id).where(users.c.identifier == identifier).scalar_subquery()
+        result = await conn.execute(delete(sessions).where(sessions.c.user_id == owner))
+        return int(result.rowcount or 0)
 
     async def set_admin(self, identifier: str, is_admin: bool) -> bool:
         async with self.db.write() as conn:
@@ -179,11 +214,11 @@ class UserRepository:
                     await conn.execute(select(users).where(users.c.identifier == identifier))
                 ).first()
         stored = row.password_hash if row is not None else None
-        ok = await asyncio.to_thread(_verify_hash, stored, password[:MAX_PASSWORD_LENGTH])
+        ok = await self.hashing.run(_verify_hash, stored, password[:MAX_PASSWORD_LENGTH])
         if not ok or row is None:
             return None
         if _hasher.check_needs_rehash(stored):  # type: ignore[arg-type]
-            new_hash = await asyncio.to_thread(hash_password, password)
+            new_hash = await self.hashing.run(hash_password, password)
             async with self.db.write() as conn:
                 await conn.execute(
                     update(users).where(users.c.id == row.id).values(password_hash=new_hash)

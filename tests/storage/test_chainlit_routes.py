@@ -7,6 +7,7 @@ feedback routes do not (our ``RequestUserMiddleware`` closes that); sharing stay
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from typing import Any
 
 import httpx
@@ -14,19 +15,25 @@ import pytest
 from chainlit.element import CustomElement
 from chainlit.user import User
 
-from imagechat.auth import RequestUserMiddleware, check_password
+from imagechat.auth import PasswordLogin, TooManyAttempts
+from imagechat.login_throttle import LoginThrottle
 from imagechat.storage.datalayer import ImageChatDataLayer
 from imagechat.storage.db import Database
 from imagechat.storage.schema import feedbacks, steps, threads
+from imagechat.storage.sessions import SessionRepository
 from imagechat.storage.users import UserRepository
+from imagechat.ui import auth as auth_ui
+from imagechat.ui.auth import SESSION_KEY, check_password, end_session
 
 from .conftest import count
 from .helpers import make_thread, new_id, step
 
+DAY = timedelta(days=1)
+
 
 @pytest.fixture
 async def setup(
-    dl: ImageChatDataLayer, repo: UserRepository, monkeypatch: pytest.MonkeyPatch
+    dl: ImageChatDataLayer, repo: UserRepository, db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> AsyncIterator[dict[str, Any]]:
     import chainlit.data as cl_data
     from chainlit.auth import create_jwt
@@ -37,8 +44,11 @@ async def setup(
     monkeypatch.setattr(cl_data, "_data_layer", dl)
     monkeypatch.setattr(cl_data, "_data_layer_initialized", True)
 
+    sessions = SessionRepository(db)
+    login = PasswordLogin(repo, sessions, LoginThrottle("3 per 15 minutes"), DAY)
+
     async def password_callback(username: str, password: str) -> User | None:
-        return await check_password(repo, username, password)
+        return await check_password(login, username, password)
 
     monkeypatch.setattr(config.code, "password_auth_callback", password_callback)
     await repo.add("alice", "alice password")
@@ -50,13 +60,20 @@ async def setup(
     await dl.create_step(step(thread_id, step_id=sid, output="private"))
     element = CustomElement(name="G", props={"x": 1}, thread_id=thread_id, for_id=sid)
     await dl.create_element(element)
-    tokens = {name: create_jwt(User(identifier=name)) for name in ("alice", "bob")}
+    tokens = {}
+    for name in ("alice", "bob"):
+        record = await repo.get(name)
+        assert record is not None
+        session = await sessions.create(record.id, DAY)
+        tokens[name] = create_jwt(User(identifier=name, metadata={SESSION_KEY: session}))
     yield {
         "app": app,
         "thread": thread_id,
         "step": sid,
         "element": element.id,
         "headers": {n: {"Authorization": f"Bearer {t}"} for n, t in tokens.items()},
+        # the app's middleware, on the sessions of the database under test
+        "guarded": auth_ui.RequestUserMiddleware(app, sessions=sessions),
     }
 
 
@@ -73,11 +90,57 @@ async def test_login(setup: dict[str, Any]) -> None:
     assert bad.status_code == 401 and ghost.status_code == 401
 
 
+async def test_login_refusals_reach_the_login_page(setup: dict[str, Any]) -> None:
+    """Chainlit answers 401 for any callback that returns None; the middleware turns a
+    throttled attempt into 429 with the code the login page translates."""
+    form = {"username": "alice", "password": "nope"}
+    async with _client(setup["guarded"]) as client:
+        for _ in range(3):
+            wrong = await client.post("/login", data=form)
+            assert wrong.status_code == 401 and wrong.json()["detail"] == "credentialssignin"
+        refused = await client.post("/login", data=form)
+        right = await client.post("/login", data={**form, "password": "alice password"})
+        bob = await client.post("/login", data={"username": "bob", "password": "bob password"})
+    for response in (refused, right):
+        assert response.status_code == 429
+        assert response.json() == {"detail": TooManyAttempts.detail}
+        assert 0 < int(response.headers["retry-after"]) <= 900
+        assert "access_token" not in response.headers.get("set-cookie", "")
+    assert bob.status_code == 200 and "access_token" in bob.headers["set-cookie"]
+
+
+async def test_logout_ends_the_session(
+    setup: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from chainlit.config import config
+    from chainlit.utils import wrap_user_function
+    from starlette.requests import Request
+
+    alice, sessions = setup["headers"]["alice"], setup["guarded"].sessions
+    async with _client(setup["guarded"]) as client:
+        assert (await client.get("/user", headers=alice)).status_code == 200
+        # Chainlit's own logout only drops the cookie: a copy of the token still works...
+        monkeypatch.setattr(config.code, "on_logout", None)
+        assert (await client.post("/logout", headers=alice)).status_code == 200
+        assert (await client.get("/user", headers=alice)).status_code == 200
+
+        # ...the app's @cl.on_logout ends the session, and with it every copy of the token.
+        async def on_logout(request: Request, response: Any) -> dict[str, bool]:
+            return await end_session(request, sessions)
+
+        monkeypatch.setattr(config.code, "on_logout", wrap_user_function(on_logout))
+        logout = await client.post("/logout", headers=alice)
+        assert logout.status_code == 200 and logout.json() == {"success": True}
+        after = await client.get("/user", headers=alice)
+        assert after.status_code == 401
+        assert (await client.get("/user", headers=setup["headers"]["bob"])).status_code == 200
+
+
 async def test_thread_routes_check_the_author(setup: dict[str, Any], db: Database) -> None:
     thread_id, bob, alice = setup["thread"], setup["headers"]["bob"], setup["headers"]["alice"]
     # As in the app, RequestUserMiddleware tells the data layer who asks: another user's
     # thread then answers 404, exactly like a missing one.
-    async with _client(RequestUserMiddleware(setup["app"])) as client:
+    async with _client(setup["guarded"]) as client:
         assert (await client.get(f"/project/thread/{thread_id}", headers=bob)).status_code == 404
         element_url = f"/project/thread/{thread_id}/element/{setup['element']}"
         assert (await client.get(element_url, headers=bob)).status_code == 404
@@ -124,7 +187,7 @@ async def test_feedback_routes(setup: dict[str, Any], db: Database) -> None:
     assert unguarded.status_code == 200
     assert await count(db, feedbacks, for_id=setup["step"]) == 1
     # ...with RequestUserMiddleware the data layer refuses it.
-    async with _client(RequestUserMiddleware(setup["app"])) as client:
+    async with _client(setup["guarded"]) as client:
         guarded = await client.put("/feedback", json=payload, headers=bob)
         assert guarded.status_code == 500
         own = await client.put("/feedback", json=payload, headers=setup["headers"]["alice"])
