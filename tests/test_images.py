@@ -348,18 +348,31 @@ def test_refuses_invalid_base64(text: str) -> None:
 
 
 def test_thumbnail_of_realistic_image(sample_png: bytes) -> None:
-    decoded, thumb = decode_and_thumbnail_sync(b64(sample_png))
+    decoded, thumb = decode_and_thumbnail_sync(b64(sample_png), max_side=384)
     assert decoded.data == sample_png
     assert (thumb.mime, thumb.width, thumb.height) == ("image/webp", 384, 384)
     assert thumb.data[:4] == b"RIFF" and thumb.data[8:12] == b"WEBP"
     im = open_bytes(thumb.data)
     assert (im.format, im.size, im.mode) == ("WEBP", (384, 384), "RGB")
     assert len(thumb.data) / len(sample_png) <= 0.05
-    assert make_thumbnail(decoded) == thumb
+    assert make_thumbnail(decoded, 384) == thumb
+
+
+def test_thumbnails_are_sharp_on_hidpi_screens(sample_png: bytes) -> None:
+    """A single image is shown at most N CSS px (the gallery's layout): its thumbnail has
+    2N pixels, as a HiDPI screen shows N CSS px with 2N device pixels; the payload stays small."""
+    jsx = (Path(__file__).parent.parent / "public/elements/ImageGallery.jsx").read_text()
+    shown = re.search(r"Math\.min\(W, (\d+), (\d+) \* a\)", jsx)
+    assert shown is not None and int(shown[1]) == int(shown[2]) == rendering.GALLERY_MAX_CSS_PX
+    big = encode(make_sample_image(2048), "PNG")
+    _, thumb = decode_and_thumbnail_sync(b64(big))
+    assert (thumb.width, thumb.height) == (2 * int(shown[1]),) * 2
+    _, thumb = decode_and_thumbnail_sync(b64(sample_png))  # a 1024x1024 picture
+    assert thumb.width == 1024 and len(thumb.data) / len(sample_png) <= 0.05
 
 
 def test_thumbnail_looks_like_the_image(sample_png: bytes) -> None:
-    thumb = make_thumbnail(decode_image_bytes(sample_png))
+    thumb = make_thumbnail(decode_image_bytes(sample_png), 384)
     reference = open_bytes(sample_png).resize((384, 384), Image.Resampling.LANCZOS)
     got = open_bytes(thumb.data).convert("RGB")
     error = ImageStat.Stat(ImageChops.difference(got, reference)).mean
@@ -377,7 +390,7 @@ def test_thumbnail_keeps_aspect_ratio(
     w, h = size
     im = Image.new("RGB", size, "red")
     im.paste(Image.new("RGB", (w // 2, h), "blue"), (w // 2, 0))
-    thumb = make_thumbnail(decode_image_bytes(encode(im, fmt)))
+    thumb = make_thumbnail(decode_image_bytes(encode(im, fmt)), 384)
     assert (thumb.width, thumb.height) == expected
     small = open_bytes(thumb.data).convert("RGB")
     assert small.size == expected
@@ -398,7 +411,7 @@ def test_thumbnail_custom_size(sample_png: bytes) -> None:
 
 
 def test_thumbnail_keeps_transparency(sample_png_alpha: bytes) -> None:
-    _, thumb = decode_and_thumbnail_sync(b64(sample_png_alpha))
+    _, thumb = decode_and_thumbnail_sync(b64(sample_png_alpha), max_side=384)
     im = open_bytes(thumb.data)
     assert im.mode == "RGBA" and im.size == (384, 384)
     assert im.getpixel((3, 3))[3] == 0  # type: ignore[index]
@@ -416,7 +429,8 @@ def test_thumbnail_of_palette_png_with_transparency() -> None:
     im = Image.new("P", (600, 300), 1)
     im.putpalette([0, 0, 0, 255, 0, 0] + [0] * 762)
     im.paste(0, (0, 0, 300, 300))
-    thumb = open_bytes(make_thumbnail(decode_image_bytes(encode(im, "PNG", transparency=0))).data)
+    source = decode_image_bytes(encode(im, "PNG", transparency=0))
+    thumb = open_bytes(make_thumbnail(source, 384).data)
     assert thumb.size == (384, 192) and thumb.mode == "RGBA"
     assert thumb.getpixel((10, 96))[3] == 0  # type: ignore[index]
     r, g, b, a = thumb.getpixel((370, 96))  # type: ignore[misc]
@@ -432,7 +446,7 @@ def test_thumbnail_of_16_bit_grey_png_scales_values() -> None:
 
 def test_thumbnail_and_png_of_cmyk_jpeg() -> None:
     decoded = decode_image_bytes(encode(Image.new("CMYK", (800, 400), (0, 255, 255, 0)), "JPEG"))
-    thumb = open_bytes(make_thumbnail(decoded).data)
+    thumb = open_bytes(make_thumbnail(decoded, 384).data)
     assert thumb.size == (384, 192) and thumb.mode == "RGB"
     png = open_bytes(to_png(decoded))
     assert png.format == "PNG" and png.mode == "RGB" and png.size == (800, 400)
@@ -442,7 +456,7 @@ def test_thumbnail_applies_exif_orientation() -> None:
     exif = Image.Exif()
     exif[0x0112] = 6  # rotate 90° clockwise for display
     data = encode(Image.new("RGB", (800, 400), "red"), "JPEG", exif=exif)
-    thumb = make_thumbnail(decode_image_bytes(data))
+    thumb = make_thumbnail(decode_image_bytes(data), 384)
     assert (thumb.width, thumb.height) == (192, 384)
 
 
@@ -450,15 +464,15 @@ async def test_decode_and_thumbnail_runs_in_a_worker_thread(
     monkeypatch: pytest.MonkeyPatch, sample_png: bytes
 ) -> None:
     threads: list[int] = []
-    real = rendering.decode_and_thumbnail_sync
+    real = rendering._thumbnail_of_bytes
 
-    def spy(b64_text: str | bytes, **kwargs: int) -> object:
+    def spy(data: bytes, *args: int) -> object:
         threads.append(threading.get_ident())
-        return real(b64_text, **kwargs)
+        return real(data, *args)
 
-    monkeypatch.setattr(rendering, "decode_and_thumbnail_sync", spy)
+    monkeypatch.setattr(rendering, "_thumbnail_of_bytes", spy)
     decoded, thumb = await decode_and_thumbnail(b64(sample_png))
-    assert decoded.width == 1024 and thumb.width == 384
+    assert decoded.width == 1024 and thumb.width == min(1024, rendering.THUMBNAIL_MAX_SIDE)
     assert threads and threads[0] != threading.get_ident()
     with pytest.raises(ImageRejected):
         await decode_and_thumbnail(b64(b"<svg/>"))
@@ -580,3 +594,16 @@ def test_safe_filename_is_always_safe(prompt: str) -> None:
 def test_safe_filename_refuses_negative_index() -> None:
     with pytest.raises(ValueError):
         safe_filename("x", -1, "png")
+
+
+def test_thumbnails_are_twice_the_size_their_gallery_shows_them() -> None:
+    # layout() in public/elements/ImageGallery.jsx: one image up to 512 CSS px, two up to about
+    # 400, three or four up to 300, more up to 220
+    assert [rendering.thumbnail_side(n) for n in (1, 2, 3, 4, 5, 10)] == [
+        2 * rendering.GALLERY_MAX_CSS_PX,
+        800,
+        600,
+        600,
+        440,
+        440,
+    ]

@@ -208,6 +208,26 @@ def _pillow_errors(width: int, height: int, limit: int) -> Iterator[None]:
         raise _corrupt() from exc
 
 
+def _header(data: bytes, max_pixels: int) -> tuple[str, int, int, int]:
+    """(format, width, height, pixel limit) from the header, refusing what is over the limit."""
+    fmt, width, height = _sniff(data)
+    if width < 1 or height < 1:
+        raise _corrupt()
+    # Respect a stricter global Pillow limit, but never rely on it alone.
+    limit = min(max_pixels, Image.MAX_IMAGE_PIXELS or max_pixels)
+    if width * height > limit:
+        raise _too_many_pixels(width, height, limit)
+    return fmt, width, height, limit
+
+
+def pixel_count(data: bytes, *, max_pixels: int = MAX_PIXELS) -> int:
+    """How many pixels decoding ``data`` will hold, from its header alone (what a decode
+    reserves of :mod:`imagechat.imaging.budget`); refuses what decoding would refuse by its
+    header, so an image over the limit never waits for the budget."""
+    _, width, height, _ = _header(data, max_pixels)
+    return width * height
+
+
 def decode_checked(
     data: bytes, *, max_bytes: int, max_pixels: int, draft_side: int | None = None
 ) -> tuple[DecodedImage, Image.Image]:
@@ -218,13 +238,7 @@ def decode_checked(
     """
     if len(data) > max_bytes:
         raise _too_large(max_bytes)
-    fmt, width, height = _sniff(data)
-    if width < 1 or height < 1:
-        raise _corrupt()
-    # Respect a stricter global Pillow limit, but never rely on it alone.
-    limit = min(max_pixels, Image.MAX_IMAGE_PIXELS or max_pixels)
-    if width * height > limit:
-        raise _too_many_pixels(width, height, limit)
+    fmt, width, height, limit = _header(data, max_pixels)
     if ImageFile.LOAD_TRUNCATED_IMAGES:  # someone turned it on: this module needs it off
         ImageFile.LOAD_TRUNCATED_IMAGES = False
     with _pillow_errors(width, height, limit):

@@ -10,7 +10,13 @@ import io
 
 from PIL import Image
 
-from imagechat.imaging.decoding import ImageRejected, decode_base64_image, reopen
+from imagechat.imaging.decoding import (
+    ImageRejected,
+    b64decode_bounded,
+    decode_base64_image,
+    pixel_count,
+    reopen,
+)
 
 # A painted mask is mostly two flat colours, so even 4096×4096 compresses to far less.
 MAX_MASK_BASE64_CHARS = 8 * 2**20
@@ -53,6 +59,18 @@ def prepare_mask(data: str, width: int, height: int) -> bytes:
     buf = io.BytesIO()
     mask.save(buf, "PNG", optimize=True)
     return buf.getvalue()
+
+
+def mask_pixels(data: str, width: int, height: int) -> int:
+    """The pixels :func:`prepare_mask` will hold for a ``width``×``height`` image: the painted
+    PNG's (read from its header; the limit when it has none) plus the mask's own, reserved from
+    the decode budget before the painted area is decoded."""
+    head = data[data.find(",") + 1 :][:44] if data[:5].lower() == "data:" else data[:44]
+    try:
+        painted = pixel_count(b64decode_bounded(head, 44))
+    except ImageRejected:
+        painted = 1  # not a PNG: refused before any pixel is decoded
+    return painted + 2 * max(width, 1) * max(height, 1)
 
 
 def selected_fraction(mask_png: bytes) -> float:

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import asyncio
 import io
-import threading
 from dataclasses import dataclass, field
 
 from PIL import Image
 
+from imagechat.imaging.budget import decode_budget
 from imagechat.imaging.decoding import (
     MAX_BASE64_CHARS,
     MAX_PIXELS,
@@ -21,16 +21,30 @@ from imagechat.imaging.decoding import (
     b64decode_bounded,
     decode_checked,
     fit,
+    pixel_count,
     reopen,
 )
 
-THUMBNAIL_MAX_SIDE = 384
+# The gallery shows a single image at most 512 CSS pixels wide or high (layout() in
+# public/elements/ImageGallery.jsx); its thumbnail has twice that, so it stays sharp on HiDPI
+# screens (384 looked soft). About 55 KB of WebP for a 1024x1024 picture (bench/thumbnails.py).
+GALLERY_MAX_CSS_PX = 512
+THUMBNAIL_MAX_SIDE = 2 * GALLERY_MAX_CSS_PX
+# Galleries of several images show smaller tiles (at most about 400, 300 and 220 CSS pixels for
+# 2, 3-4 and 5+ images): their thumbnails are twice that, so a gallery of ten stays small.
+_TILE_CSS_PX = ((1, GALLERY_MAX_CSS_PX), (2, 400), (4, 300))
+_SMALL_TILE_CSS_PX = 220
+
+
+def thumbnail_side(count: int) -> int:
+    """The thumbnail size for one image of a gallery of `count`: sharp at 2x where it is shown."""
+    css = next((px for most, px in _TILE_CSS_PX if count <= most), _SMALL_TILE_CSS_PX)
+    return 2 * css
+
+
 THUMBNAIL_QUALITY = 75
 _WEBP_METHOD = 2  # 0 (fast) .. 6 (small); 2 is ~2x faster than the default 4 at ~+3 % size
 _LLM_JPEG_QUALITY = 85
-# At most this many images are decoded at once by decode_and_thumbnail: each may hold
-# up to MAX_PIXELS * 4 bytes of pixels.
-_DECODE_SLOTS = threading.BoundedSemaphore(2)
 
 _ORIENTATION = 0x0112
 _TRANSPOSE_FOR_ORIENTATION = {
@@ -79,7 +93,7 @@ def _flatten_on_white(im: Image.Image) -> Image.Image:
     if im.mode != "RGBA":
         return im
     background = Image.new("RGB", im.size, (255, 255, 255))
-    background.paste(im, mask=im.getchannel("A"))
+    background.paste(im, mask=im)  # its own alpha band: no copy of the channel
     return background
 
 
@@ -113,13 +127,18 @@ def decode_and_thumbnail_sync(
     return decoded, _thumbnail_of(im, decoded.has_alpha, max_side)
 
 
-def _decode_and_thumbnail_slot(
-    b64: str | bytes, max_side: int, max_b64_chars: int, max_pixels: int
+def _bytes_and_pixels(b64: str | bytes, max_b64_chars: int, max_pixels: int) -> tuple[bytes, int]:
+    data = b64decode_bounded(b64, max_b64_chars)
+    return data, pixel_count(data, max_pixels=max_pixels)
+
+
+def _thumbnail_of_bytes(
+    data: bytes, max_side: int, max_pixels: int
 ) -> tuple[DecodedImage, Thumbnail]:
-    with _DECODE_SLOTS:
-        return decode_and_thumbnail_sync(
-            b64, max_side=max_side, max_b64_chars=max_b64_chars, max_pixels=max_pixels
-        )
+    decoded, im = decode_checked(
+        data, max_bytes=len(data), max_pixels=max_pixels, draft_side=max_side
+    )
+    return decoded, _thumbnail_of(im, decoded.has_alpha, max_side)
 
 
 async def decode_and_thumbnail(
@@ -129,11 +148,11 @@ async def decode_and_thumbnail(
     max_b64_chars: int = MAX_BASE64_CHARS,
     max_pixels: int = MAX_PIXELS,
 ) -> tuple[DecodedImage, Thumbnail]:
-    """:func:`decode_and_thumbnail_sync` in a worker thread, so the event loop keeps running
-    (at most two decodes at once, bounding memory); raises :class:`ImageRejected`."""
-    return await asyncio.to_thread(
-        _decode_and_thumbnail_slot, b64, max_side, max_b64_chars, max_pixels
-    )
+    """:func:`decode_and_thumbnail_sync` in worker threads, so the event loop keeps running,
+    the pixels reserved from the process's decode budget first (bounding memory however many
+    images land at once); raises :class:`ImageRejected`."""
+    data, pixels = await asyncio.to_thread(_bytes_and_pixels, b64, max_b64_chars, max_pixels)
+    return await decode_budget().run(pixels, _thumbnail_of_bytes, data, max_side, max_pixels)
 
 
 def _metadata(im: Image.Image) -> dict[str, bytes]:
@@ -158,12 +177,46 @@ def to_jpeg(img: DecodedImage, quality: int = 92) -> bytes:
     """An RGB JPEG of the same pixel size, transparency flattened onto white.
 
     An RGB JPEG is returned unchanged (re-encoding would only lose quality)."""
-    im = reopen(img)
+    return _jpeg_of(img, reopen(img), quality)
+
+
+def _jpeg_of(img: DecodedImage, im: Image.Image, quality: int) -> bytes:
     if img.mime == "image/jpeg" and im.mode == "RGB":
         return img.data
     flat = _flatten_on_white(_normalise_mode(im, img.has_alpha))
     buf = io.BytesIO()
     flat.save(buf, "JPEG", quality=quality, **_metadata(im))
+    return buf.getvalue()
+
+
+_PNG_MODES = ("1", "L", "LA", "P", "RGB", "RGBA")
+
+
+def stored_as(data: bytes, fmt: str, quality: int = 92) -> bytes:
+    """A stored image (validated when it was stored) as ``fmt`` ("png" or "jpg"), as
+    :func:`to_png` and :func:`to_jpeg` make it: its own bytes when they already are that format
+    (a PNG, an RGB JPEG), so no pixel is decoded; otherwise decoded ONCE and converted, the
+    source pixels freed before encoding. Callers reserve its pixels from the decode budget."""
+    if fmt == "png" and data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return data
+    if fmt == "jpg" and data.startswith(b"\xff\xd8\xff"):
+        with Image.open(io.BytesIO(data)) as lazy:  # reads the header only
+            if lazy.mode == "RGB":
+                return data
+    img, im = decode_checked(data, max_bytes=len(data), max_pixels=MAX_PIXELS)
+    metadata = _metadata(im)
+    if fmt == "png":
+        out = im if im.mode in _PNG_MODES else _normalise_mode(im, img.has_alpha)
+    else:
+        out = _flatten_on_white(_normalise_mode(im, img.has_alpha))
+    del im, img  # an RGBA source is freed before its flattened copy is encoded
+    buf = io.BytesIO()
+    out.save(
+        buf,
+        "PNG" if fmt == "png" else "JPEG",
+        **metadata,
+        **({} if fmt == "png" else {"quality": quality}),
+    )
     return buf.getvalue()
 
 

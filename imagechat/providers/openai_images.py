@@ -9,6 +9,7 @@ from typing import Any
 
 import openai
 
+from imagechat.providers.reply_cap import cap_for_images, capped_sdk_http_client
 from imagechat.providers.streaming import (
     FinalImage,
     PartialImage,
@@ -19,12 +20,14 @@ from imagechat.providers.streaming import (
 
 
 def _client(request: StreamRequest) -> openai.AsyncOpenAI:
-    # no SDK retries: rate limits are retried by the generator with backoff and Retry-After
+    # no SDK retries: rate limits are retried by the generator with backoff and Retry-After;
+    # the stream's bytes are capped at its previews' and image's worth (reply_cap)
     return openai.AsyncOpenAI(
         api_key=request.api_key or "not-needed",
         base_url=request.api_base,
         max_retries=0,
         timeout=request.timeout,
+        http_client=capped_sdk_http_client(cap_for_images(request.partial_images + 1)),
     )
 
 

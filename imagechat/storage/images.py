@@ -126,10 +126,15 @@ class ImagesMixin(StorageCore):
             )
         return new_id
 
-    async def get_image_for_user(self, image_id: str, user_identifier: str) -> ImageRecord | None:
-        """The full image, or None when it does not exist or belongs to someone else."""
+    async def get_image_for_user(
+        self, image_id: str, user_identifier: str, *, include_data: bool = True
+    ) -> ImageRecord | None:
+        """The full image, or None when it does not exist or belongs to someone else.
+
+        Without ``include_data`` only its details are read (a download checks the owner, the
+        cache and the memory budget before it loads tens of megabytes of base64)."""
         query = (
-            select(images)
+            select(*(images.c if include_data else _META_COLUMNS))
             .join(users, users.c.id == images.c.user_id)
             .where(images.c.id == image_id, users.c.identifier == user_identifier)
         )

@@ -18,7 +18,7 @@ from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 
 from imagechat.catalog import Catalog
-from imagechat.imaging import decode_image_bytes, safe_filename, to_jpeg, to_png
+from imagechat.imaging import MAX_PIXELS, decode_budget, safe_filename, stored_as
 from imagechat.storage.datalayer import ImageChatDataLayer
 from imagechat.ui.widgets import picker_name
 
@@ -54,9 +54,30 @@ def _not_found() -> JSONResponse:
     return JSONResponse({"detail": "Not found"}, status_code=404)
 
 
-def _convert(data_b64: str, fmt: str) -> bytes:
-    image = decode_image_bytes(base64.b64decode(data_b64))
-    return to_png(image) if fmt == "png" else to_jpeg(image, quality=92)
+def _convert(holder: list[str], fmt: str) -> bytes:
+    """The image in ``holder`` (its only reference, taken out here so the 40 MB of base64
+    are freed as soon as they are decoded) as ``fmt``."""
+    data = base64.b64decode(holder.pop())
+    return stored_as(data, fmt, quality=92)
+
+
+async def _load_and_convert(
+    layer: ImageChatDataLayer, record: Any, identifier: str, fmt: str, cache: ConversionCache
+) -> bytes | None:
+    """Load and convert one image inside a reservation of its pixels from the process's decode
+    budget: however many downloads arrive at once, only what the budget allows is in memory
+    (a waiting request holds only the image's details, not its data)."""
+    pixels = (record.width or 0) * (record.height or 0) or MAX_PIXELS
+    async with decode_budget().reserve(pixels):
+        done = cache.get((record.id, fmt))  # converted while this request waited
+        if done is not None:
+            return done
+        full = await layer.get_image_for_user(record.id, identifier)
+        if full is None or not full.data_b64:
+            return None
+        holder = [full.data_b64]
+        del full
+        return await asyncio.to_thread(_convert, holder, fmt)
 
 
 def image_router(
@@ -89,14 +110,16 @@ def image_router(
             "Cache-Control": "private, max-age=31536000, immutable",
             "X-Content-Type-Options": "nosniff",
         }
-        record = await layer.get_image_for_user(image_id, identifier)
-        if record is None or not record.data_b64:
+        record = await layer.get_image_for_user(image_id, identifier, include_data=False)
+        if record is None:
             return _not_found()
         if request.headers.get("if-none-match") == etag:
             return Response(status_code=304, headers=headers)
         data = cache.get((image_id, fmt))
         if data is None:
-            data = await asyncio.to_thread(_convert, record.data_b64, fmt)
+            data = await _load_and_convert(layer, record, identifier, fmt, cache)
+            if data is None:
+                return _not_found()
             cache.put((image_id, fmt), data)
         name = safe_filename(record.prompt or "image", _index_in_message(record), fmt)
         headers["Content-Disposition"] = f'attachment; filename="{name}"'

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import io
 import uuid
@@ -17,6 +18,7 @@ from fastapi import FastAPI
 from PIL import Image
 
 from imagechat.catalog import build_catalog
+from imagechat.imaging.budget import PixelBudget, set_decode_budget
 from imagechat.storage.datalayer import ImageChatDataLayer
 from imagechat.storage.db import Database
 from imagechat.storage.migrate import upgrade
@@ -149,3 +151,31 @@ async def test_the_picked_model_is_saved_for_the_owner_only(world: World) -> Non
     assert (await world.client.post(url, json={"label": "No such"})).status_code == 400
     world.as_user = "bob"
     assert (await world.client.post(url, json={"label": "Offline demo"})).status_code == 404
+
+
+async def test_concurrent_jpg_downloads_load_and_convert_within_the_decode_budget(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Six downloads of two images at once: each image's data is loaded only inside a
+    reservation of its pixels (one image at a time with this budget), and once: the others
+    wait holding only its details, then get the cached conversion."""
+    budget = PixelBudget(megapixels=0.07, slots=4)  # one 320x200 image at a time
+    set_decode_budget(budget)
+    loads: list[tuple[bool, int]] = []
+    real = ImageChatDataLayer.get_image_for_user
+
+    async def spy(self: Any, image_id: str, user: str, *, include_data: bool = True) -> Any:
+        loads.append((include_data, budget.in_use))
+        return await real(self, image_id, user, include_data=include_data)
+
+    monkeypatch.setattr(ImageChatDataLayer, "get_image_for_user", spy)
+    try:
+        responses = await asyncio.gather(
+            *(world.client.get(f"/api/images/{world.ids[i % 2]}?format=jpg") for i in range(6))
+        )
+    finally:
+        set_decode_budget(None)
+    assert all(r.status_code == 200 and r.content[:3] == b"\xff\xd8\xff" for r in responses)
+    data_loads = [in_use for with_data, in_use in loads if with_data]
+    assert data_loads == [64_000, 64_000]  # each inside its reservation, each image once
+    assert budget.peak == 64_000
