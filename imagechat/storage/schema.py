@@ -49,6 +49,23 @@ class User(Base):
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     metadata_: Mapped[dict[str, Any] | None] = mapped_column("metadata", JSONType)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # migration 0004: a disabled account cannot sign in and its sessions are gone
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+
+class Session(Base):
+    """A login session (migration 0004): the JWT carries its id, this table says it is live.
+
+    ``id`` is the SHA-256 (hex) of the id in the token, not the id itself.
+    """
+
+    __tablename__ = "sessions"
+    __table_args__ = (Index("ix_sessions_user_id", "user_id"),)
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(36), ForeignKey("users.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
 
 
 class Thread(Base):
@@ -164,6 +181,7 @@ class Image(Base):
 
 
 users = User.__table__
+sessions = Session.__table__
 threads = Thread.__table__
 steps = Step.__table__
 elements = Element.__table__
@@ -200,3 +218,39 @@ class AgentVersion(Base):
 
 agents = Agent.__table__
 agent_versions = AgentVersion.__table__
+
+
+class DeletedTurn(Base):
+    """An answer deleted with Undo still possible (migration 0005): its rows, whole, in
+    ``payload`` (``{"steps": [...], "elements": [...], "feedbacks": [...], "images": [...]}``),
+    purged once the undo window has passed."""
+
+    __tablename__ = "deleted_turns"
+    __table_args__ = (
+        Index("ix_deleted_turns_deleted_at", "deleted_at"),
+        Index("ix_deleted_turns_head_id", "head_id"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(36), ForeignKey("users.id", ondelete="CASCADE"))
+    thread_id: Mapped[str] = mapped_column(ID, ForeignKey("threads.id", ondelete="CASCADE"))
+    head_id: Mapped[str] = mapped_column(ID)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    deleted_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class GenerationRun(Base):
+    """An image generation while it runs (migration 0005): the gallery element it fills, the
+    process running it and that process's last sign of life."""
+
+    __tablename__ = "generation_runs"
+    __table_args__ = (Index("ix_generation_runs_thread_id", "thread_id"),)
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    thread_id: Mapped[str] = mapped_column(ID)
+    boot_id: Mapped[str] = mapped_column(String(36))
+    heartbeat_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+deleted_turns = DeletedTurn.__table__
+generation_runs = GenerationRun.__table__

@@ -9,6 +9,7 @@ import base64
 import contextlib
 import time
 from collections.abc import Callable
+from dataclasses import asdict
 from typing import Any
 
 import chainlit as cl
@@ -16,7 +17,10 @@ import chainlit as cl
 from imagechat.generation import GenerationResult, ImageResult, Lineage
 from imagechat.image_params import GenerationPlan
 from imagechat.imaging import DecodedImage, Thumbnail, safe_filename
+from imagechat.settings import get_settings
 from imagechat.storage.datalayer import ImageChatDataLayer
+from imagechat.turns import TURN_KEY
+from imagechat.ui.generation_runs import RunTracker
 
 GALLERY_ELEMENT = "ImageGallery"
 # Live previews update the element at most this often (seconds) per run; the latest one is
@@ -72,6 +76,10 @@ class ChainlitGallery:
         await run.start()
         return run
 
+    async def notice(self, text: str) -> None:
+        """A warning toast: nothing is added to the conversation."""
+        await cl.context.emitter.send_toast(text, "warning")
+
 
 class GalleryRun:
     def __init__(
@@ -115,11 +123,23 @@ class GalleryRun:
             }
             for i in range(plan.n)
         ]
-        self.step = cl.Step(name="Image creation", type="tool", show_input=False)
-        self.element = cl.CustomElement(name=GALLERY_ELEMENT, props=self._props(), display="inline")
+        self.element = cl.CustomElement(name=GALLERY_ELEMENT, props={}, display="inline")
+        self.element.props = self._props()
         verb = "Editing" if lineage and lineage.label.startswith("Edited") else "Creating"
         self.message = cl.Message(
             content=f"{verb} {summary}…", elements=[self.element], actions=owner.actions()
+        )
+        # One answer is deleted as a unit (imagechat.turns): the steps of a chat turn share its
+        # run's id, an action's gallery (Variations, Edit, Retry) is a unit of its own.
+        run = cl.context.current_run
+        turn = {TURN_KEY: run.id if run is not None else self.message.id}
+        self.message.metadata = {**(self.message.metadata or {}), **turn}
+        self.step = cl.Step(name="Image creation", type="tool", show_input=False, metadata=turn)
+        self.tracker = RunTracker(
+            owner.layer,
+            self.element.id,
+            owner.thread_id,
+            get_settings().imagechat_generation_heartbeat,
         )
         self._ticker: asyncio.Task[None] | None = None
         self._lock = asyncio.Lock()
@@ -129,7 +149,21 @@ class GalleryRun:
 
     def _props(self) -> dict[str, Any]:
         # the message text already carries the summary line (with cost and time)
-        return {"images": self.images, "summary": None, "notes": self.notes}
+        return {
+            "images": self.images,
+            "summary": None,
+            "notes": self.notes,
+            "gallery_id": self.element.id,
+            "request": self._retry_request(),
+        }
+
+    def _retry_request(self) -> dict[str, Any] | None:
+        """What Retry needs to make the same images again after an interruption (plain
+        generations only: an edit's source images and mask are not kept with the gallery)."""
+        if self.lineage is not None or not self.plan.requests:
+            return None
+        kwargs = {k: v for k, v in self.plan.requests[0].kwargs.items() if k != "n"}
+        return {"model": self.plan.used.model_id, "used": asdict(self.plan.used), "kwargs": kwargs}
 
     def _elapsed(self) -> str:
         return f"{time.monotonic() - self.started:.1f} s"
@@ -139,6 +173,7 @@ class GalleryRun:
         return f"Creating {self.summary} — {done}/{len(self.images)} ready · {self._elapsed()}"
 
     async def start(self) -> None:
+        await self.tracker.start()
         self.step.output = self._progress()
         await self.step.send()
         await self.message.send()
@@ -149,6 +184,7 @@ class GalleryRun:
             await asyncio.sleep(1.0)
             self.step.output = self._progress()
             await self.step.update()
+            await self.tracker.beat()
 
     async def _refresh(self) -> None:
         async with self._lock:
@@ -250,6 +286,7 @@ class GalleryRun:
     async def finish(self, result: GenerationResult) -> None:
         await self._stop_ticker()
         await self._stop_preview_flush()
+        await self.tracker.end()
         total = self.owner.on_cost(result.cost or 0.0)
         made, failed = len(result.made), len(result.failed)
         head = f"**{made} of {len(result.images)} images** · " if failed else ""
@@ -271,13 +308,23 @@ class GalleryRun:
         await self.step.update()
 
     async def cancelled(self) -> None:
+        """Stop: the images already made stay; the others show as stopped (not failed). The
+        answer below carries the one "Stopped." note, so this message only counts."""
         await self._stop_ticker()
         await self._stop_preview_flush()
+        await self.tracker.end()
         for entry in self.images:
             if entry["status"] == "pending":
-                entry.update(status="failed", error="Stopped.", partial=None, partial_index=None)
+                entry.update(status="stopped", error=None, partial=None, partial_index=None)
         await self._refresh()
-        self.message.content = f"Stopped: {self.summary}"
+        made = [entry for entry in self.images if entry["status"] == "ready"]
+        total = self.owner.on_cost(sum(entry["cost"] or 0.0 for entry in made))
+        count = f"{len(made)} of {len(self.images)} images made"
+        self.message.content = (
+            f"**{count}** · {self.summary} · conversation total {format_cost(total)}"
+            if made
+            else f"{count} · {self.summary}"
+        )
         await self.message.update()
-        self.step.output = f"Stopped after {self._elapsed()}"
+        self.step.output = f"Made {len(made)} of {len(self.images)} images in {self._elapsed()}"
         await self.step.update()

@@ -13,9 +13,15 @@
 // Styles live in public/imagechat.css (classes `icg-*`): Chainlit's Tailwind CSS is prebuilt, so
 // only classes its own UI uses exist.
 //
-// props: { images: [{ id, status: pending|ready|failed, thumb, width, height, prompt,
-//          revised_prompt, model, size, quality, style, cost, elapsed_ms, error, filename,
-//          parent_id, lineage?, partial?, partial_index?, partial_total? }], summary?, notes? }
+// props: { images: [{ id, status: pending|ready|failed|stopped|interrupted, thumb, width, height,
+//          prompt, revised_prompt, model, size, quality, style, cost, elapsed_ms, error, filename,
+//          parent_id, lineage?, partial?, partial_index?, partial_total? }], summary?, notes?,
+//          gallery_id?, request?, retryable? }
+// `stopped`: the person pressed Stop before the image was made (neutral, not a failure).
+// `interrupted`: ImageChat stopped (a crash or restart) before the image was made; the app marks
+// tiles so when it resumes a conversation whose generation no process runs any more. The gallery
+// then says so once and, when `retryable`, offers Retry:
+//   Retry       { name: "image_retry", payload: { gallery_id } }
 // `partial` (optional): while the image is pending, a data URL ("data:image/...") of its latest
 // live preview (a partial image the model streamed); `partial_index` is that preview's 0-based
 // index and `partial_total`, when known, how many previews there will be. The pending tile shows
@@ -47,6 +53,7 @@ import {
   ArrowUp,
   Brush,
   Check,
+  CircleStop,
   ChevronLeft,
   ChevronRight,
   Copy,
@@ -58,6 +65,7 @@ import {
   LoaderCircle,
   Maximize2,
   Pencil,
+  RotateCcw,
   Shuffle,
   TriangleAlert,
   Undo2,
@@ -66,11 +74,15 @@ import {
 import { toast } from 'sonner';
 
 const CACHE_KEY = '__imagechat_ImageGallery_v2';
+// Edit and Variations (here or from the viewer) say which image they started from; the gallery
+// they add at the end of the chat (its images have that parent_id) reveals itself (ImageGallery).
+const REVEAL_KEY = '__imagechat_reveal';
 const INFO_PREF_KEY = 'imagechat.gallery.info';
 
 function defineImageGallery() {
   const GAP = 6;
-  const STATUSES = ['pending', 'ready', 'failed'];
+  const STATUSES = ['pending', 'ready', 'failed', 'stopped', 'interrupted'];
+  const INTERRUPTED_NOTE = 'Interrupted — ImageChat stopped before this image was made.';
 
   // ---------------------------------------------------------------- helpers
 
@@ -471,7 +483,9 @@ function defineImageGallery() {
     else if (status === 'pending') {
       const step = partial ? ` (${previewLabel(img)})` : '';
       label = `Creating image${step}: ${prompt}`;
-    } else label = `Image could not be created: ${img.error || 'unknown error'}. Prompt: ${prompt}`;
+    } else if (status === 'stopped') label = `Stopped before this image was made. Prompt: ${prompt}`;
+    else if (status === 'interrupted') label = `${INTERRUPTED_NOTE} Prompt: ${prompt}`;
+    else label = `Image could not be created: ${img.error || 'unknown error'}. Prompt: ${prompt}`;
     return (
       <div
         className={`icg-tile icg-tile-${status}`}
@@ -487,7 +501,15 @@ function defineImageGallery() {
           data-image-id={img.id || undefined}
           aria-label={label}
           aria-disabled={status === 'ready' ? undefined : 'true'}
-          title={status === 'failed' ? img.error || undefined : undefined}
+          title={
+            status === 'failed'
+              ? img.error || undefined
+              : status === 'stopped'
+                ? 'Stopped before this image was made'
+                : status === 'interrupted'
+                  ? INTERRUPTED_NOTE
+                  : undefined
+          }
           onClick={() => {
             if (status === 'ready') onOpen(img.id, null);
           }}
@@ -520,6 +542,18 @@ function defineImageGallery() {
               {w >= 96 && (
                 <span className="icg-tile-caption">{small ? 'Creating…' : 'Creating image…'}</span>
               )}
+            </span>
+          )}
+          {status === 'stopped' && (
+            <span className="icg-tile-body">
+              <CircleStop aria-hidden="true" />
+              {w >= 72 && <span className="icg-tile-caption">Stopped</span>}
+            </span>
+          )}
+          {status === 'interrupted' && (
+            <span className="icg-tile-body">
+              <CircleStop aria-hidden="true" />
+              {w >= 72 && <span className="icg-tile-caption">Interrupted</span>}
             </span>
           )}
           {status === 'failed' && (
@@ -1575,6 +1609,9 @@ function defineImageGallery() {
     );
     const base = useMemo(() => apiBase(api), [api]);
     const ready = useMemo(() => images.filter((x) => statusOf(x) === 'ready'), [images]);
+    const interrupted = images.filter((x) => statusOf(x) === 'interrupted').length;
+    const galleryId = data && typeof data.gallery_id === 'string' ? data.gallery_id : null;
+    const retryable = !!(data && data.retryable && galleryId);
 
     const rootRef = useRef(null);
     const gridRef = useRef(null);
@@ -1618,6 +1655,7 @@ function defineImageGallery() {
     const actions = useRef({});
     actions.current.variations = async (id) => {
       if (!id || busyIds.current.has(id)) return;
+      window[REVEAL_KEY] = { parent: id, at: Date.now() };
       busyIds.current.add(id);
       setBusy((b) => ({ ...b, [id]: true }));
       try {
@@ -1637,10 +1675,23 @@ function defineImageGallery() {
     actions.current.edit = (id, prompt, mask) => {
       if (!id || !prompt) return;
       close(); // the new message shows up in the chat, behind the viewer
+      window[REVEAL_KEY] = { parent: id, at: Date.now() };
       const payload = mask ? { image_id: id, prompt, mask } : { image_id: id, prompt };
       invokeAction(callRef.current, 'image_edit', payload).catch((err) =>
         failToast('Couldn’t edit the image', err, () => actions.current.edit(id, prompt, mask))
       );
+    };
+    const [retrying, setRetrying] = useState(false);
+    actions.current.retry = async () => {
+      if (!galleryId || retrying) return;
+      setRetrying(true);
+      try {
+        await invokeAction(callRef.current, 'image_retry', { gallery_id: galleryId });
+      } catch (err) {
+        failToast('Couldn’t retry', err, () => actions.current.retry());
+      } finally {
+        setRetrying(false);
+      }
     };
     const variations = useCallback((id) => actions.current.variations(id), []);
     const edit = useCallback((id, prompt, mask) => actions.current.edit(id, prompt, mask), []);
@@ -1672,10 +1723,37 @@ function defineImageGallery() {
       if (thumb) thumb.focus({ preventScroll: true });
     }, [viewer]);
 
+    // The gallery an Edit or Variations just added at the end of the chat, maybe far below the
+    // image it started from: it scrolls into view (its tiles fill in as the images come) and
+    // takes the focus, once the viewer is closed. Older galleries (mounted before the action)
+    // with the same parent are left alone.
+    const mountedAt = useRef(Date.now());
+    const revealTimer = useRef(null);
+    useEffect(() => {
+      const wanted = window[REVEAL_KEY];
+      if (!wanted || mountedAt.current < wanted.at) return;
+      if (!images.some((x) => x.parent_id === wanted.parent)) return;
+      window[REVEAL_KEY] = null;
+      const reveal = () => {
+        const root = rootRef.current;
+        if (!root) return;
+        if (document.querySelector('.icg-viewer')) {
+          revealTimer.current = setTimeout(reveal, 150); // not behind the open viewer
+          return;
+        }
+        const still = window.matchMedia('(prefers-reduced-motion: reduce)').matches;
+        const tall = root.getBoundingClientRect().height > window.innerHeight * 0.8;
+        root.scrollIntoView({ behavior: still ? 'auto' : 'smooth', block: tall ? 'start' : 'center' });
+        root.focus({ preventScroll: true });
+      };
+      reveal();
+    }, [images]);
+    useEffect(() => () => clearTimeout(revealTimer.current), []);
+
     if (!images.length && !summary && !notes.length) return null;
 
     return (
-      <div className="icg-gallery" data-testid="image-gallery" ref={rootRef}>
+      <div className="icg-gallery" data-testid="image-gallery" ref={rootRef} tabIndex={-1}>
         {summary && <div className="icg-summary">{summary}</div>}
         <div className="icg-grid" ref={gridRef}>
           {rows.map((row, r) => (
@@ -1695,6 +1773,27 @@ function defineImageGallery() {
             </div>
           ))}
         </div>
+        {interrupted > 0 && (
+          <div className="icg-interrupted" data-testid="image-interrupted" role="status">
+            <span>{INTERRUPTED_NOTE}</span>
+            {retryable && (
+              <button
+                type="button"
+                className="icg-retry"
+                data-testid="image-retry"
+                aria-disabled={retrying ? 'true' : undefined}
+                onClick={() => actions.current.retry()}
+              >
+                {retrying ? (
+                  <LoaderCircle className="icg-spin" aria-hidden="true" />
+                ) : (
+                  <RotateCcw aria-hidden="true" />
+                )}
+                <span>{interrupted > 1 ? `Retry ${interrupted} images` : 'Retry'}</span>
+              </button>
+            )}
+          </div>
+        )}
         {notes.length > 0 && (
           <ul className="icg-notes">
             {notes.map((note, i) => (

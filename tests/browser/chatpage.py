@@ -144,7 +144,7 @@ class ChatPage:
         dialog = self.page.get_by_role("dialog")
         dialog.locator("input#name").fill(new_name)
         dialog.get_by_role("button", name="Confirm", exact=True).click()
-        expect(self.page.get_by_text("Thread renamed!")).to_be_visible()
+        expect(self.page.get_by_text("Conversation renamed", exact=True)).to_be_visible()
         expect(self.sidebar_thread(new_name)).to_have_count(1)
 
     def delete_thread(self, name: str) -> None:
@@ -173,3 +173,17 @@ class ChatPage:
         """The trash action (`delete_message`) of the assistant message containing `text`."""
         step = self.page.locator(ASSISTANT).filter(has_text=text)
         return step.locator("button:has(svg.lucide-trash-2)")
+
+    def delete_dialog(self) -> Locator:
+        """The confirmation the 🗑 of an answer opens (public/imagechat.js)."""
+        return self.page.get_by_test_id("delete-confirm")
+
+    def undo_notice(self) -> Locator:
+        return self.page.get_by_test_id("delete-undo")
+
+    def delete_answer(self, text: str) -> None:
+        """🗑 on the answer containing `text`, Delete in the confirmation; waits until it went."""
+        self.delete_message_button(text).click()
+        expect(self.delete_dialog()).to_be_visible()
+        self.delete_dialog().get_by_role("button", name="Delete").click()
+        expect(self.page.locator(ASSISTANT).filter(has_text=text)).to_have_count(0)

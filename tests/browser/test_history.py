@@ -34,7 +34,11 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def app(data_dir: Path, provider: FakeOpenAI) -> Iterator[AppProcess]:
     env = provider_env(
-        provider, ADMIN["ADMIN_USERNAME"], ADMIN["ADMIN_PASSWORD"], IMAGECHAT_LLM_TIMEOUT="5"
+        provider,
+        ADMIN["ADMIN_USERNAME"],
+        ADMIN["ADMIN_PASSWORD"],
+        IMAGECHAT_LLM_TIMEOUT="5",
+        IMAGECHAT_UNDO_SECONDS="6",  # short: the purge after the window is tested too
     )
     with running_app(data_dir, "history", **env) as running:
         yield running
@@ -216,9 +220,8 @@ def test_deleting_one_message(
         ("assistant_message", doomed)
     ]
 
-    chat.delete_message_button(doomed).click()
-    expect(page.get_by_text("Message deleted")).to_be_visible()
-    expect(page.locator(ASSISTANT).filter(has_text=doomed)).to_have_count(0)
+    chat.delete_answer(doomed)
+    expect(chat.undo_notice()).to_contain_text("Answer deleted.")
     transcript.remove(doomed)
     expect(chat.messages()).to_have_text(transcript)
     assert query(data_dir, "SELECT id FROM steps WHERE id = ?", step_id) == []
@@ -234,6 +237,110 @@ def test_deleting_one_message(
     transcript += hold(chat, "Name a river")
     assert conversation(provider.last_chat_request()) == transcript[:-1]
     assert doomed not in json.dumps(provider.last_chat_request())
+
+
+# ---- deleting an answer as one unit: its text, gallery, tool step and images ------------------
+
+THUMBS = '[data-testid="image-thumbnail"][data-status="ready"]'
+GALLERY_MESSAGE = f'{ASSISTANT}:has([data-testid="image-gallery"])'
+
+
+def make_images(chat: ChatPage, provider: FakeOpenAI, n: int, answer: str) -> list[str]:
+    """One answer with a gallery of `n` images (GPT Image 2 on the fake server); their ids."""
+    provider.queue_tool_call("generate_image", {"prompt": "a red fox in the snow", "n": n})
+    provider.queue_text(answer)
+    chat.send(f"draw {n} red foxes in the snow")
+    thumbs = chat.page.locator(THUMBS)
+    expect(thumbs).to_have_count(n, timeout=30_000)
+    expect(chat.assistant_messages().filter(has_text=answer)).to_be_visible()
+    chat.wait_idle()
+    return [thumbs.nth(i).get_attribute("data-image-id") or "" for i in range(n)]
+
+
+def download_status(page: Page, app: AppProcess, image_id: str) -> int:
+    return page.request.get(f"{app.url}/api/images/{image_id}?format=png").status
+
+
+def test_deleting_an_answer_takes_its_gallery_and_images_after_a_confirmation(
+    page: Page, app: AppProcess, provider: FakeOpenAI, data_dir: Path
+) -> None:
+    provider.reset()
+    chat = login(page, app)
+    chat.set_image_creation(True, image_model="GPT Image 2")
+    transcript = hold(chat, "Name a colour")
+    answer = "Done! I created 3 images of foxes."
+    ids = make_images(chat, provider, 3, answer)
+    assert all(download_status(page, app, i) == 200 for i in ids)
+    # one 🗑 for the whole answer: on its text, none on its gallery message
+    expect(chat.delete_message_button(answer)).to_have_count(1)
+    expect(page.locator(GALLERY_MESSAGE).locator("button:has(svg.lucide-trash-2)")).to_have_count(0)
+    expect(page.locator('[data-step-type="tool"]')).to_have_count(1)
+
+    chat.delete_message_button(answer).click()
+    dialog = chat.delete_dialog()
+    expect(dialog).to_contain_text("Delete this answer and its 3 images?")
+    chat.screenshot("delete-answer-confirm")
+    dialog.get_by_role("button", name="Delete").click()
+    expect(chat.assistant_messages().filter(has_text=answer)).to_have_count(0)
+    expect(page.get_by_test_id("image-gallery")).to_have_count(0)
+    expect(page.locator('[data-step-type="tool"]')).to_have_count(0)
+    expect(chat.undo_notice()).to_contain_text("Answer and 3 images deleted.")
+    chat.screenshot("delete-answer-undo")
+    assert all(download_status(page, app, i) == 404 for i in ids)
+    marks = ",".join("?" * len(ids))
+    assert query(data_dir, f"SELECT id FROM images WHERE id IN ({marks})", *ids) == []
+    # the model forgets the answer: no text, no image ids
+    transcript += hold(chat, "Name a fruit")
+    sent = json.dumps(provider.last_chat_request())
+    assert answer not in sent and not any(i in sent for i in ids)
+    assert conversation(provider.last_chat_request())[:2] == transcript[:2]
+    # after the undo window the rows kept for Undo are purged too
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=delete-undo]')", timeout=20_000
+    )
+    for _ in range(60):
+        if query(data_dir, "SELECT count(*) FROM deleted_turns") == [(0,)]:
+            break
+        page.wait_for_timeout(500)
+    assert query(data_dir, "SELECT count(*) FROM deleted_turns") == [(0,)]
+    assert query(data_dir, f"SELECT id FROM images WHERE id IN ({marks})", *ids) == []
+
+
+def test_cancel_keeps_the_answer_and_undo_brings_it_back(
+    page: Page, app: AppProcess, provider: FakeOpenAI, data_dir: Path
+) -> None:
+    provider.reset()
+    chat = login(page, app)
+    chat.set_image_creation(True, image_model="GPT Image 2")
+    answer = "Here are two foxes."
+    ids = make_images(chat, provider, 2, answer)
+    button = chat.delete_message_button(answer)
+    # Escape, and the Cancel button, leave everything as it was
+    button.click()
+    expect(chat.delete_dialog()).to_contain_text("Delete this answer and its 2 images?")
+    page.keyboard.press("Escape")
+    expect(chat.delete_dialog()).to_have_count(0)
+    button.click()
+    chat.delete_dialog().get_by_role("button", name="Cancel").click()
+    expect(chat.delete_dialog()).to_have_count(0)
+    expect(chat.assistant_messages().filter(has_text=answer)).to_have_count(1)
+    expect(page.locator(THUMBS)).to_have_count(2)
+    assert all(download_status(page, app, i) == 200 for i in ids)
+
+    # Enter deletes; Undo puts the answer, its gallery and images back (the page reloads)
+    button.click()
+    expect(chat.delete_dialog()).to_be_visible()
+    page.keyboard.press("Enter")
+    expect(chat.assistant_messages().filter(has_text=answer)).to_have_count(0)
+    assert all(download_status(page, app, i) == 404 for i in ids)
+    with page.expect_navigation():
+        chat.undo_notice().get_by_role("button", name="Undo").click()
+    chat.wait_ready()
+    expect(chat.assistant_messages().filter(has_text=answer)).to_have_count(1)
+    expect(page.locator(THUMBS)).to_have_count(2, timeout=20_000)
+    expect(chat.delete_message_button(answer)).to_have_count(1)
+    assert all(download_status(page, app, i) == 200 for i in ids)
+    assert query(data_dir, "SELECT count(*) FROM deleted_turns") == [(0,)]
 
 
 # ---- OAuth: the login page with GitHub configured, and a sign-in against a fake GitHub -------
@@ -253,7 +360,11 @@ class FakeGitHub(BaseHTTPRequestHandler):
             self.send_header("Location", f"{params['redirect_uri']}?{back}")
             self.end_headers()
         elif url.path == "/user":
-            self._json({"login": self.login, "avatar_url": "http://127.0.0.1/avatar.png"})
+            # GitHub's numeric id is what the account is keyed by (github:<id>)
+            user_id = {"octo-cat": 583231}.get(self.login, 424242)
+            self._json(
+                {"login": self.login, "id": user_id, "avatar_url": "http://127.0.0.1/avatar.png"}
+            )
         elif url.path == "/user/emails":
             self._json([])
         else:
@@ -323,7 +434,7 @@ def test_github_sign_in_next_to_the_password_form(
             ChatPage(page, app.url).screenshot("login-oauth-refused")
         finally:
             FakeGitHub.login = "octo-cat"
-        assert query(data_dir, "SELECT 1 FROM users WHERE identifier = 'mallory'") == []
+        assert query(data_dir, "SELECT 1 FROM users WHERE identifier = 'github:424242'") == []
 
         page.get_by_role("button", name=re.compile("GitHub")).click()
         chat = ChatPage(page, app.url)
@@ -331,7 +442,7 @@ def test_github_sign_in_next_to_the_password_form(
         rows = query(
             data_dir,
             "SELECT password_hash, is_admin, metadata FROM users WHERE identifier = ?",
-            FakeGitHub.login,
+            "github:583231",
         )
         assert len(rows) == 1
         password_hash, is_admin, metadata = rows[0]

@@ -168,27 +168,41 @@ def test_viewer_and_downloads_in_the_real_app(
         context.close()
 
 
-def test_stop_cancels_the_image_requests(page: Page, app: AppProcess, provider: FakeOpenAI) -> None:
+def test_stop_keeps_the_made_images_and_shows_the_others_as_stopped(
+    page: Page, app: AppProcess, provider: FakeOpenAI
+) -> None:
+    """Stop during a generation of 10: the 3 images already made stay, the 7 others say
+    "Stopped" (no failure, no red), their requests are cancelled, and the conversation carries
+    one "Stopped." note — not Chainlit's "Task manually stopped." as well."""
     provider.reset()
     chat = login(page, app)
     chat.set_image_creation(True, image_model="GPT Image 2")
-    provider.hang("images", times=None)  # the provider never answers on its own
-    provider.queue_tool_call("generate_image", {"prompt": "a slow painting", "n": 2})
-    chat.send("two slow paintings")
-    pending = page.locator('[data-testid="image-thumbnail"][data-status="pending"]')
-    expect(pending).to_have_count(2, timeout=30_000)
+    provider.hang("images", times=7)  # 7 requests never answer on their own; 3 do
+    provider.queue_tool_call("generate_image", {"prompt": "a slow painting", "n": 10})
+    chat.send("ten slow paintings")
+    tiles = page.locator('[data-testid="image-thumbnail"]')
+    expect(page.locator(THUMBS)).to_have_count(3, timeout=30_000)
+    expect(tiles.and_(page.locator('[data-status="pending"]'))).to_have_count(7)
     in_flight = provider.requests_to("/v1/images/generations")
-    assert len(in_flight) == 2 and all(r.status is None for r in in_flight)
+    assert len(in_flight) == 10 and sum(r.status is None for r in in_flight) == 7
     page.locator("#stop-button").click()
-    expect(page.locator('[data-testid="image-thumbnail"][data-status="failed"]')).to_have_count(
-        2, timeout=15_000
-    )
-    expect(page.get_by_text("Stopped: ")).to_be_visible()
-    # the provider saw both requests go away (its hang ends only on a disconnect or a release)
-    page.wait_for_timeout(1500)
+    stopped = page.locator('[data-testid="image-thumbnail"][data-status="stopped"]')
+    expect(stopped).to_have_count(7, timeout=15_000)
+    expect(page.locator(THUMBS)).to_have_count(3)
+    expect(page.locator('[data-status="failed"]')).to_have_count(0)
+    expect(page.get_by_text("Couldn’t create this image")).to_have_count(0)
+    expect(stopped.first).to_contain_text("Stopped")
+    expect(page.get_by_text("Stopped.", exact=True)).to_have_count(1)
+    expect(page.get_by_text("3 of 10 images made")).to_be_visible()
+    chat.wait_idle()
+    page.wait_for_timeout(1000)  # Chainlit's own note would have arrived by now
+    expect(page.get_by_text("Task manually stopped.")).to_have_count(0)
+    chat.screenshot("stop-keeps-made-images")
+    # the provider saw the 7 requests go away (its hang ends only on a disconnect or a release)
     assert all(r.status is not None for r in provider.requests_to("/v1/images/generations"))
     provider.clear_faults()
     chat.ask("still with me?", "Fake reply to: still with me?")
+    expect(page.get_by_text("Task manually stopped.")).to_have_count(0)
 
 
 # Models come and go: a conversation stored on retired models opens on their successors with a
