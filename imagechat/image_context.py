@@ -1,7 +1,9 @@
 """What the model is told about the conversation's images, so refinements build on them.
 
-Every turn gets a system note listing the images (ids, prompts, revised prompts, lineage,
-attachments); vision-capable chat models also see the most recent images, downscaled.
+Every turn gets a system note listing the images (references, prompts, revised prompts,
+lineage, attachments); vision-capable chat models also see the most recent images, downscaled.
+Images are named by short references ("image-3", see `image_refs`), never by their ids: a model
+repeats what it is given, and the person must not see raw ids.
 """
 
 from __future__ import annotations
@@ -9,11 +11,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from imagechat.image_refs import ImageRefs
 from imagechat.storage.images import ImageRecord
 
 MAX_LISTED = 30
 MAX_SEEN = 4
-HEADER = "Images in this conversation (oldest first; refer to them by id):"
+HEADER = (
+    "Images in this conversation (oldest first). Use these references in tool calls only; "
+    "never show them to the person (say 'the second picture', or describe it):"
+)
 
 
 @dataclass
@@ -42,19 +48,21 @@ def _quote(text: str | None, limit: int = 300) -> str:
     return '"' + (text if len(text) <= limit else text[: limit - 1] + "…") + '"'
 
 
-def describe(record: ImageRecord, attached_now: set[str]) -> str:
+def describe(record: ImageRecord, attached_now: set[str], refs: ImageRefs) -> str:
     params = record.params or {}
+    ref = refs.ref(record.id)
     if is_attachment(record):
         when = "in their latest message" if record.id in attached_now else "earlier"
-        return f"- id={record.id} · attached by the person {when} · file: {params.get('filename')}"
+        return f"- id={ref} · attached by the person {when} · file: {params.get('filename')}"
     parent, lineage = params.get("parent_id"), params.get("lineage")
+    source = refs.ref(parent) if parent in refs.ids else "an image no longer here"
     if parent and lineage == "Variation of":
-        origin = f"variation of {parent}"
+        origin = f"variation of {source}"
     elif parent:
-        origin = f"made by edit_image from {parent}"
+        origin = f"made by edit_image from {source}"
     else:
         origin = "made by generate_image"
-    line = f"- id={record.id} · {origin} · prompt: {_quote(record.prompt)}"
+    line = f"- id={ref} · {origin} · prompt: {_quote(record.prompt)}"
     if record.revised_prompt:
         line += f" · revised: {_quote(record.revised_prompt)}"
     return line
@@ -65,7 +73,8 @@ def context_note(records: list[ImageRecord], attached_now: set[str]) -> str | No
     if not records:
         return None
     listed = records[-MAX_LISTED:]
-    lines = [HEADER, *(describe(r, attached_now) for r in listed)]
+    refs = ImageRefs.of([r.id for r in records])
+    lines = [HEADER, *(describe(r, attached_now, refs) for r in listed)]
     if len(records) > len(listed):
         lines.insert(1, f"({len(records) - len(listed)} older images not listed)")
     return "\n".join(lines)

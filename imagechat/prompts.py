@@ -9,9 +9,11 @@ IMAGE_TOOL = (
     "illustration, logo, diagram or variations, call it with a detailed prompt and the count, "
     "size, "
     "quality and style they asked for. For follow-ups such as 'make it brighter', write a new "
-    "prompt that builds on the earlier prompt (you see earlier prompts, revised prompts and image "
-    "ids in the conversation). After the tool returns, say briefly what was made; do not paste "
-    "image data or links."
+    "prompt that builds on the earlier prompt (you see earlier prompts, revised prompts and the "
+    "images' references, like image-3, in the conversation). References are for tool calls only: "
+    "the person sees the pictures, never the references, so in answers say 'the second picture' "
+    "or describe it. After the tool returns, say briefly what was made; do not paste image data, "
+    "links or references."
 )
 
 IMAGE_TOOL_ALWAYS = (

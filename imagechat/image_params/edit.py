@@ -24,7 +24,8 @@ _UUID = r"[0-9a-fA-F-]{32,36}"
 EDIT_IMAGE_DESCRIPTION: Final = (
     "Edit one or more images of this conversation (made earlier, or attached by the person) "
     "following an instruction, e.g. 'turn it into a watercolor', 'add a red door'. Refer to "
-    "images by the ids listed in the conversation's image list. The result is shown in the chat."
+    "images by their references in the conversation's image list (image-1, image-2, …). The "
+    "result is shown in the chat."
 )
 # What the edits endpoint takes besides the images (style is folded into the prompt).
 _EDIT_KWARGS: Final = (
@@ -46,7 +47,8 @@ class EditImageArgs(GenerateImageArgs):
         Field(
             min_length=1,
             max_length=MAX_SOURCE_IMAGES,
-            description="ids of the images to edit (the first is the main one).",
+            description="references of the images to edit, from the conversation's image list "
+            "(image-1, image-2, …; the first is the main one).",
         ),
     ]
 
@@ -60,7 +62,8 @@ class EditImageArgs(GenerateImageArgs):
             bad = next((i for i in ids if not re.fullmatch(_UUID, i)), None)
             if bad is not None:
                 raise ValueError(
-                    f"{bad!r} is not an image id; use the ids from the conversation's image list"
+                    f"{bad!r} is not an image id; use the references from the conversation's "
+                    "image list (image-1, image-2, …)"
                 )
             return ids
         return value

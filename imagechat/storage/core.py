@@ -22,6 +22,7 @@ from .guard import (
 )
 from .records import NAME_MAX, merge_metadata
 from .schema import elements, feedbacks, images, steps, threads, users
+from .titles import plain_title
 
 log = logging.getLogger("imagechat.storage")
 
@@ -52,6 +53,11 @@ class StorageCore:
         self._deleted_steps = BoundedSet()
         # Settings saved before the thread's first message: applied when the thread is created.
         self._pending_settings: BoundedDict = BoundedDict(1_000)
+        # Threads whose start was undone (a command alone, e.g. /agents): only the person's next
+        # message creates them again. Chainlit's own writes (the session metadata it saves at
+        # disconnect, late step updates, an action's "first interaction") would otherwise bring
+        # back an empty "Untitled conversation" after every reload.
+        self._unstarted = BoundedSet()
 
     # ---- dialect helpers -------------------------------------------------------------------
 
@@ -84,11 +90,14 @@ class StorageCore:
             log.warning("refused access to thread %s by another user", thread_id)
             raise ThreadOwnershipError(f"thread {thread_id} belongs to another user")
 
-    async def _ensure_thread_writable(self, conn: AsyncConnection, thread_id: str) -> bool:
+    async def _ensure_thread_writable(
+        self, conn: AsyncConnection, thread_id: str, *, first_message: bool = False
+    ) -> bool:
         """Check the caller may write into ``thread_id``; create it when missing.
 
-        Returns False when the thread was deleted by this process (the write is dropped).
-        A Chainlit session may only create its own thread (``session.thread_id``).
+        Returns False when the thread was deleted by this process, or is waiting for the
+        person's next message (see ``_unstarted``) and this write is not that message: the write
+        is dropped. A Chainlit session may only create its own thread (``session.thread_id``).
         """
         exists, _owner_id, owner_identifier = await self._thread_owner(conn, thread_id)
         if exists:
@@ -97,6 +106,11 @@ class StorageCore:
         if thread_id in self._deleted_threads:
             log.info("dropped a write to deleted thread %s", thread_id)
             return False
+        if thread_id in self._unstarted:
+            if not first_message:
+                log.info("dropped a write to thread %s before its first message", thread_id)
+                return False
+            self._unstarted.discard(thread_id)
         if current_session() is not None and thread_id != current_thread_id():
             raise ThreadOwnershipError(f"thread {thread_id} is not this session's thread")
         await self._create_thread(conn, thread_id, user_id=current_user_id())
@@ -133,7 +147,7 @@ class StorageCore:
             self._insert(threads)
             .values(
                 id=thread_id,
-                name=name[:NAME_MAX] if name else None,
+                name=plain_title(name, NAME_MAX) if name else None,
                 user_id=owner,
                 metadata=self._filter_sharing(meta) or None,
                 tags=tags,
@@ -194,11 +208,12 @@ class StorageCore:
 
     async def _name_if_unnamed(self, conn: AsyncConnection, thread_id: str, text: str) -> None:
         """Name a thread that has no name after its first user message, as Chainlit does when
-        it creates the thread (a thread restarted after a command is created by the message)."""
+        it creates the thread (a thread restarted after a command is created by the message).
+        The name is plain text: the sidebar would show Markdown marks as they are."""
         await conn.execute(
             update(threads)
             .where(threads.c.id == thread_id, or_(threads.c.name.is_(None), threads.c.name == ""))
-            .values(name=text[:NAME_MAX])
+            .values(name=plain_title(text, NAME_MAX))
         )
 
     async def _touch_thread(self, conn: AsyncConnection, thread_id: str) -> None:

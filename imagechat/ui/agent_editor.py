@@ -105,6 +105,7 @@ async def open_editor(selected: str | None = None) -> None:
 
 
 RESTARTED = "thread_restarted"  # user-session flag: the conversation awaits its first message
+CHAT_SESSION_KEY = "chat_session"  # where imagechat.ui.chat keeps the conversation's ChatSession
 
 
 def is_command(message: cl.Message) -> bool:
@@ -151,6 +152,21 @@ async def _forget_if_only_the_command(step_ids: set[str]) -> None:
         await asyncio.sleep(0.1)
 
 
+def _keep_the_conversation_unstarted() -> None:
+    """An editor action is not a conversation: do not let it start one.
+
+    Chainlit starts the thread (named after the action) when an action is a session's first
+    interaction (`server.call_action`), and saves the session's metadata into it at disconnect,
+    which "Start a conversation" causes by reloading the page. Both would leave an empty
+    "Untitled Conversation" in the sidebar. Runs before the first await, so ahead of Chainlit's
+    task; only while nothing was said in this conversation."""
+    session = cl.user_session.get(CHAT_SESSION_KEY)
+    thread_id = cl.context.session.thread_id
+    if thread_id and (session is None or not session.history):
+        runtime.get().data_layer.keep_unstarted(thread_id)
+        cl.user_session.set(RESTARTED, True)  # the next message announces the conversation
+
+
 def _problems(problems: list[Problem]) -> list[dict[str, str]]:
     return [{"field": p.field, "message": p.message} for p in problems]
 
@@ -177,6 +193,7 @@ def _own_id(ref: Any) -> str | None:
 
 async def on_save(action: cl.Action) -> dict[str, Any]:
     """Save the form: a new agent, or the next version of one of the user's agents."""
+    _keep_the_conversation_unstarted()
     user = current_user()
     payload = action.payload or {}
     try:
@@ -203,6 +220,7 @@ async def on_save(action: cl.Action) -> dict[str, Any]:
 
 async def on_duplicate(action: cl.Action) -> dict[str, Any]:
     """Copy a preset (or one of the user's agents) into a new agent of the user's."""
+    _keep_the_conversation_unstarted()
     user = current_user()
     source = await agents.resolve(str((action.payload or {}).get("ref") or ""), user)
     if source is None:
@@ -214,6 +232,7 @@ async def on_duplicate(action: cl.Action) -> dict[str, Any]:
 
 
 async def on_delete(action: cl.Action) -> dict[str, Any]:
+    _keep_the_conversation_unstarted()
     user = current_user()
     agent_id = _own_id((action.payload or {}).get("ref"))
     if agent_id is None or not await agents.repository().delete(agent_id, user):
@@ -224,6 +243,7 @@ async def on_delete(action: cl.Action) -> dict[str, Any]:
 
 async def on_start_action(action: cl.Action) -> dict[str, Any]:
     """Remember the agent to select when the page reloads (the editor reloads it next)."""
+    _keep_the_conversation_unstarted()
     user = current_user()
     ref = str((action.payload or {}).get("ref") or "")
     if await agents.resolve(ref, user) is None:

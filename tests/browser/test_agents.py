@@ -44,7 +44,7 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def app(data_dir: Path, provider: FakeOpenAI) -> Iterator[AppProcess]:
-    env = provider_env(provider, *ALICE, IMAGECHAT_PARTIAL_IMAGES="2")
+    env = provider_env(provider, *ALICE)
     with running_app(data_dir, "agents", **env) as running:
         yield running
 
@@ -105,6 +105,44 @@ def test_agents_in_a_new_conversation_leave_no_untitled_conversation(
         expect(chat.sidebar_threads()).to_have_count(1)
         chat.open_thread(question)
         expect(chat.messages()).to_have_text([question, f"Fake reply to: {question}"])
+    finally:
+        context.close()
+
+
+def test_start_a_conversation_in_the_editor_leaves_no_untitled_conversation(
+    browser: Browser, app: AppProcess, provider: FakeOpenAI, data_dir: Path
+) -> None:
+    """Each "Start a conversation" reloads the page: nothing may be saved into the conversation
+    the editor was opened in (Chainlit saves a session's metadata at disconnect)."""
+    provider.reset()
+    dave = ("dave", "dave's own password")
+    add_user(data_dir, *dave)
+
+    def daves_threads() -> list[str | None]:
+        sql = "SELECT t.name FROM threads t JOIN users u ON u.id = t.user_id WHERE u.identifier = ?"
+        return [name for (name,) in query(data_dir, sql, dave[0])]
+
+    context, page = new_page(browser)
+    try:
+        chat = ChatPage(page, app.url).login(*dave)
+        for _ in range(3):
+            open_agents(chat)
+            page.get_by_test_id("agent-row").filter(has_text="Visual designer").click()
+            with page.expect_navigation():
+                page.get_by_test_id("agent-start").click()
+            chat.wait_ready()
+            expect(current_agent(chat)).to_contain_text("Visual designer")
+        page.reload()  # the last session ends too (its disconnect is what wrote the thread)
+        chat.wait_ready()
+        for _ in range(10):  # and stays so while the server handles the disconnects
+            assert daves_threads() == []
+            page.wait_for_timeout(200)
+        expect(chat.sidebar_threads()).to_have_count(0)
+        question = "Which colours suit a poster?"
+        chat.ask(question, f"Fake reply to: {question}")
+        assert daves_threads() == [question]
+        expect(chat.sidebar_thread(question)).to_have_count(1)
+        expect(chat.sidebar_threads()).to_have_count(1)
     finally:
         context.close()
 

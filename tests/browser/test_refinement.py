@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import io
+import json
 import re
 import sqlite3
 from collections.abc import Iterator
@@ -25,7 +26,7 @@ from tests.fakes.openai_server import FakeOpenAI
 
 ADMIN = {"ADMIN_USERNAME": "alice", "ADMIN_PASSWORD": "correct horse battery staple"}
 THUMBS = '[data-testid="image-thumbnail"][data-status="ready"]'
-ID_LINE = re.compile(r"^- id=([0-9a-f-]{36}) · (.*)$", re.M)
+ID_LINE = re.compile(r"^- id=(image-\d+) · (.*)$", re.M)  # references, never raw ids
 
 
 @pytest.fixture(scope="module")
@@ -93,7 +94,7 @@ def test_generate_refine_edit_over_three_turns(
     images = [p["image_url"]["url"] for p in parts if p["type"] == "image_url"]
     assert len(images) == 1 and images[0].startswith("data:image/jpeg;base64,")
 
-    # 3. edit the refined image by the id the note gave
+    # 3. edit the refined image by the reference the note gave
     def edit(request: dict[str, Any]) -> ToolCallsReply:
         listed = image_note(request)
         assert len(listed) == 2
@@ -109,11 +110,21 @@ def test_generate_refine_edit_over_three_turns(
     (sent,) = provider.requests_to("/v1/images/edits")
     (uploaded,) = [f for f in sent.files if f.field in ("image", "image[]")]
     uploaded_bytes = uploaded.data
-    refined_id = image_note(provider.last_chat_request())[1][0]
+    assert image_note(provider.last_chat_request())[1][0] == "image-2"
+    thread = chat.thread_id()
+    in_order = "SELECT id FROM images WHERE thread_id = ? ORDER BY created_at"
+    made = db_rows(data_dir, in_order, thread)
+    refined_id = made[1][0]
     (stored,) = db_rows(data_dir, f"SELECT data_b64 FROM images WHERE id = '{refined_id}'")
     assert uploaded_bytes == base64.b64decode(stored[0]), "the edit sent the stored image as is"
     edited = db_rows(data_dir, "SELECT params FROM images ORDER BY created_at")[-1][0]
     assert refined_id in edited and "Edited from" in edited
+    # the model never saw an image's id (it would repeat it to the person): only references
+    told = json.dumps([r.json for r in provider.requests_to("chat")])
+    assert len(made) == 3 and not any(image_id in told for (image_id,) in made)
+    assert '"id": "image-3", "revised_prompt": null, "parent_id": "image-2"' in told.replace(
+        '\\"', '"'
+    )
 
 
 def test_attach_a_png_and_edit_it_shows_lineage(
@@ -311,3 +322,60 @@ def test_select_an_area_in_the_viewer_and_edit_only_there(
         alpha = im.convert("RGBA").getchannel("A")
     assert alpha.getpixel((205, 512)) == 0 and alpha.getpixel((307, 512)) == 0  # painted
     assert alpha.getpixel((900, 100)) == 255 and alpha.getpixel((512, 900)) == 255  # kept
+
+
+IN_VIEW = """el => {
+    const r = el.getBoundingClientRect();
+    return r.height > 0 && r.top >= 0 && r.top < window.innerHeight && r.bottom > 0;
+}"""
+
+
+def test_edit_and_variations_from_the_viewer_scroll_their_result_into_view(
+    page: Page, app: AppProcess, provider: FakeOpenAI
+) -> None:
+    """The result lands at the end of a long chat: it comes into view, focused, with its tiles
+    filling in, instead of the page staying on the image it started from."""
+    provider.reset()
+    chat = start(page, app, "GPT Image 2")
+    provider.queue_tool_call("generate_image", {"prompt": "a lighthouse on a cliff"})
+    provider.queue_text("A lighthouse.")
+    chat.send("draw a lighthouse on a cliff")
+    first = page.locator(THUMBS).first
+    expect(first).to_be_visible(timeout=30_000)
+    chat.wait_idle()
+    # a single image's thumbnail has twice the pixels it is shown with (sharp on HiDPI screens)
+    natural, shown = first.locator("img").evaluate("i => [i.naturalWidth, i.clientWidth]")
+    assert natural >= 2 * shown > 0
+    long = "\n\n".join(f"Paragraph {i}: " + "words that take room " * 12 for i in range(8))
+    for turn in range(3):  # a conversation long enough to scroll
+        provider.queue_text(f"Answer {turn}. {long}")
+        chat.ask(f"tell me more, part {turn}", f"Answer {turn}.")
+    galleries = page.get_by_test_id("image-gallery")
+
+    for action in ("variations", "edit"):
+        count = galleries.count()
+        first.scroll_into_view_if_needed()
+        first.click()
+        viewer = page.get_by_test_id("image-fullscreen")
+        expect(viewer).to_be_visible()
+        if action == "variations":
+            provider.set_latency(1.5, "edits")  # the tiles are pending when it comes into view
+            viewer.get_by_test_id("image-variations").click()
+        else:
+            viewer.get_by_test_id("image-edit").click()
+            page.get_by_test_id("image-edit-prompt").fill("add a red door")
+            page.get_by_test_id("image-edit-submit").click()
+        expect(galleries).to_have_count(count + 1, timeout=30_000)
+        result = galleries.last
+        if action == "variations":  # the viewer stays open (browse on); the result waits for it
+            expect(result).not_to_be_focused()
+            page.keyboard.press("Escape")
+        expect(viewer).to_have_count(0, timeout=10_000)
+        if action == "variations":  # its progress tiles show while they fill
+            expect(result.locator('[data-status="pending"]').first).to_be_visible()
+        expect(result).to_be_focused(timeout=10_000)
+        page.wait_for_function(f"el => ({IN_VIEW})(el)", arg=result.element_handle())
+        assert not first.evaluate(IN_VIEW)  # the page moved away from the source image
+        expect(result.locator(THUMBS).first).to_be_visible(timeout=30_000)
+        provider.set_latency(0, "edits")
+        chat.wait_idle()

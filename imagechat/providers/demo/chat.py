@@ -20,7 +20,15 @@ from litellm.types.utils import (
     Usage,
 )
 
-from .constants import DEFAULT_PROMPT, DEMO_CHAT_MODEL, EDIT_TOOL_NAME, NO_IMAGE_TO_EDIT, TOOL_NAME
+from .constants import (
+    ANOTHER_TAKE,
+    DEFAULT_PROMPT,
+    DEMO_CHAT_MODEL,
+    EDIT_TOOL_NAME,
+    NO_IMAGE_TO_EDIT,
+    TOOL_NAME,
+    VARIATION_PROMPT,
+)
 from .conversation import (
     ANY_TOOL,
     ToolChoice,
@@ -98,6 +106,16 @@ def image_args_for(
         fallback = str(previous.get("prompt")) if previous else DEFAULT_PROMPT
         return parse_image_request(text).tool_args(default_prompt=fallback)
     return None
+
+
+def _more_of_the_same(text: str, args: dict[str, Any], previous: dict[str, Any]) -> bool:
+    """A follow-up that asks only for more pictures ("now three variations", "another one"):
+    the same prompt again would draw the earlier picture again, byte for byte."""
+
+    def same(a: dict[str, Any]) -> dict[str, Any]:
+        return {k: v for k, v in a.items() if k != "n"}
+
+    return is_follow_up(text) and same(args) == same(previous)
 
 
 def _call_id(arguments: str, position: int) -> str:
@@ -186,6 +204,14 @@ def decide_turn(
         return _call(EDIT_TOOL_NAME, edit.args, position, prompt_tokens)
 
     args = image_args_for(text, previous, forced=False)
+    if args is not None and previous is not None and _more_of_the_same(text, args, previous):
+        prompt = str(args.get("prompt") or DEFAULT_PROMPT)
+        if choice.offers(EDIT_TOOL_NAME) and images:
+            varied: dict[str, Any] = {"image_ids": [images[-1].id]}
+            varied["prompt"] = VARIATION_PROMPT.format(prompt=prompt)
+            varied |= {k: args[k] for k in ("n", "size", "quality") if k in args}
+            return _call(EDIT_TOOL_NAME, varied, position, prompt_tokens)
+        args = {**args, "prompt": ANOTHER_TAKE.format(prompt=prompt)}
     if choice.offers(TOOL_NAME) and args is not None:
         return _call(TOOL_NAME, args, position, prompt_tokens)
     wants_image = args is not None or is_explicit_edit(text)

@@ -25,3 +25,13 @@ EDIT_SUGGESTION: Final = (
     "Ask me for another change, or attach a PNG, JPEG or WebP to edit something else."
 )
 MAX_EDIT_SOURCES: Final = 16
+# "More of the same" (variations, another one) of the latest image, as an edit_image prompt:
+# the demo's edits vary the picture itself (render.edit_picture), as ImageChat's Variations do,
+# so no variation repeats the picture it varies.
+VARIATION_PROMPT: Final = (
+    "A variation of this image: {prompt}. Keep its subject, style and composition recognisable; "
+    "vary the details, colours and framing."
+)
+# Without edit_image, a new take of the same prompt (the same prompt would draw the same picture
+# again as the first of the batch).
+ANOTHER_TAKE: Final = "{prompt}, another take"

@@ -130,10 +130,7 @@ def tool_result_reply(outcomes: Sequence[ToolOutcome], args: dict[str, Any] | No
     revised = next((p for o in outcomes for p in o.revised_prompts), None)
     if revised and revised != prompt:
         lines.append(f"The image model read it as *{revised}*.")
-    ids = [i for o in outcomes for i in o.ids]
-    if ids:
-        shown = ", ".join(f"`{i}`" for i in ids[:4]) + (" …" if len(ids) > 4 else "")
-        lines.append(f"Image {'id' if len(ids) == 1 else 'ids'}: {shown}.")
+    # no image ids or references: they are for tool calls, the person sees the pictures
     notes = [n for o in outcomes for n in o.notes]
     if notes:
         lines.append("Note: " + "; ".join(n.rstrip(".") for n in notes) + ".")
@@ -213,6 +210,7 @@ _PAST: dict[str, str] = {
     "warm": "warmed",
     "zoom": "zoomed",
 }
+_VARIATIONS = re.compile(r"\s*an?\s+variations?\s+of\s+this\s+(?:image|picture)\b", re.I)
 _REGENERATED = re.compile(
     r"\b(?:can(?:not|'t)\s+edit|does(?:n't|\s+not)\s+(?:support\s+)?edit|regenerat\w*"
     r"|refined\s+prompt|new\s+images?\s+from)\b",
@@ -228,16 +226,6 @@ def describe_edit(prompt: str) -> str:
     if past is None:
         return f"applied *“{prompt}”*"
     return f"{past} {rest}".strip()
-
-
-def _ids_line(outcomes: Sequence[ToolOutcome], sources: list[str]) -> str | None:
-    ids = [i for o in outcomes for i in o.ids]
-    if not ids:
-        return None
-    shown = ", ".join(f"`{i}`" for i in ids[:4]) + (" …" if len(ids) > 4 else "")
-    parents = [p for o in outcomes for p in o.parent_ids] or sources
-    origin = f" (edited from `{parents[0]}`)" if len(parents) == 1 else ""
-    return f"New image {'id' if len(ids) == 1 else 'ids'}: {shown}{origin}."
 
 
 def edit_result_reply(outcomes: Sequence[ToolOutcome], args: dict[str, Any] | None) -> str:
@@ -267,14 +255,14 @@ def edit_result_reply(outcomes: Sequence[ToolOutcome], args: dict[str, Any] | No
             "This image model cannot edit pictures, so I regenerated "
             f"{'them' if made > 1 else 'it'} from a refined prompt: {change}."
         )
+    elif _VARIATIONS.match(prompt):
+        lead = f"Here {'are' if made > 1 else 'is'} {made} variation{'s' if made > 1 else ''}"
+        lead += f" of {target}: the same subject, with other details, colours and framing."
     elif made > 1:
         lead = f"I made {made} edited versions of {target}: {change}."
     else:
         lead = f"I edited {target}: {change}."
-    lines = [lead]
-    ids_line = _ids_line(outcomes, sources)
-    if ids_line:
-        lines.append(ids_line)
+    lines = [lead]  # no image ids or references: the person sees the pictures
     if notes:
         lines.append("Note: " + "; ".join(n.rstrip(".") for n in notes) + ".")
     if failed:
