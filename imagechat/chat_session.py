@@ -182,6 +182,7 @@ class ChatSession:
                 tools=offered,
                 tool_choice="required" if offered and self.tools.image_tool == "always" else "auto",
                 max_rounds=self.settings.imagechat_max_tool_rounds,
+                max_tool_calls=self.settings.imagechat_max_tool_calls,
                 tools_unsupported_message=self._tools_unsupported(model),
             )
         except UserFacingError as exc:

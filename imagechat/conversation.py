@@ -5,6 +5,7 @@ Tools are passed in, not imported, so a turn runs (and is tested) without any UI
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -15,6 +16,7 @@ import litellm
 from imagechat.errors import ModelRetry, UserFacingError
 from imagechat.llm import Endpoint
 from imagechat.provider_errors import describe_provider_error
+from imagechat.retry import RetryPolicy
 
 ToolChoice = Literal["auto", "required", "none"]
 TokenSink = Callable[[str], Awaitable[None]]
@@ -54,6 +56,7 @@ class ChatTarget:
     endpoint: Endpoint
     timeout: float
     secrets: list[str] = field(default_factory=list)
+    retry: RetryPolicy = field(default_factory=RetryPolicy)  # rate limits, before any token
 
 
 @dataclass
@@ -72,15 +75,25 @@ async def run_turn(
     tools: list[ToolSpec] | None = None,
     tool_choice: ToolChoice = "auto",
     max_rounds: int = 4,
+    max_tool_calls: int = 10,
     tools_unsupported_message: str | None = None,
 ) -> TurnResult:
-    """Stream the model's answer, running its tool calls until it answers in text."""
+    """Stream the model's answer, running its tool calls until it answers in text.
+
+    At most `max_tool_calls` calls run in one turn, however many the model makes at once; the
+    others get an error result, and tools are no longer offered.
+    """
     tools = tools or []
     by_name = {t.name: t for t in tools}
     history = list(messages)
     result = TurnResult(text="", new_messages=[])
     for round_no in range(max_rounds):
-        offer_tools = bool(tools) and tool_choice != "none" and round_no < max_rounds - 1
+        offer_tools = (
+            bool(tools)
+            and tool_choice != "none"
+            and round_no < max_rounds - 1
+            and result.tool_calls < max_tool_calls
+        )
         choice: ToolChoice = tool_choice if round_no == 0 else "auto"
         message, usage = await _stream_once(
             target,
@@ -99,8 +112,11 @@ async def run_turn(
             result.text = message.get("content") or ""
             return result
         for call in calls:
-            result.tool_calls += 1
-            reply = await _run_tool(by_name, call)
+            if result.tool_calls >= max_tool_calls:
+                reply = _too_many_calls(max_tool_calls)
+            else:
+                result.tool_calls += 1
+                reply = await _run_tool(by_name, call)
             tool_message = {"role": "tool", "tool_call_id": call["id"], "content": reply}
             history.append(tool_message)
             result.new_messages.append(tool_message)
@@ -135,7 +151,10 @@ async def _stream_once(
         )
     chunks: list[Any] = []
     try:
-        stream = await litellm.acompletion(**kwargs)
+        # a 429 comes when the stream opens, before any token: retried with backoff
+        async for attempt in target.retry.retrying(asyncio.sleep):
+            with attempt:
+                stream = await litellm.acompletion(**kwargs)
         async for chunk in stream:
             chunks.append(chunk)
             text = _delta_text(chunk)
@@ -192,6 +211,13 @@ def _usage(built: Any) -> dict[str, int]:
         "prompt_tokens": int(getattr(usage, "prompt_tokens", 0) or 0),
         "completion_tokens": int(getattr(usage, "completion_tokens", 0) or 0),
     }
+
+
+def _too_many_calls(limit: int) -> str:
+    return (
+        f"Error: one answer may make at most {limit} tool calls and this one has; this call "
+        "was not run. Do not call tools again; answer the person with what was done."
+    )
 
 
 async def _run_tool(by_name: dict[str, ToolSpec], call: dict[str, Any]) -> str:

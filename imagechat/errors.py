@@ -8,16 +8,16 @@ Anything else is a developer mistake and is logged, not shown.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
-_KEYLIKE = re.compile(r"\b(sk|rk|pk|key)[-_][A-Za-z0-9_\-*]{6,}")
+from imagechat.redaction import redact
 
 
 class UserFacingError(Exception):
     """An error whose message is written for the person in the chat."""
 
     def __init__(self, message: str, *, kind: str = "error") -> None:
+        message = redact(message)  # whatever built it, no known secret reaches the person
         super().__init__(message)
         self.message = message
         self.kind = kind
@@ -32,8 +32,5 @@ class ModelRetry(Exception):
 
 
 def scrub(text: str, secrets: Iterable[str] = ()) -> str:
-    """Remove every known secret and anything shaped like an API key from `text`."""
-    for secret in secrets:
-        if secret:
-            text = text.replace(secret, "********")
-    return _KEYLIKE.sub("********", text)
+    """Remove every registered secret, `secrets`, and anything shaped like an API key."""
+    return redact(text, secrets)

@@ -8,9 +8,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
-import random
 import time
-from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any, Protocol
 
@@ -21,11 +19,24 @@ from imagechat.catalog import ImageModel
 from imagechat.errors import UserFacingError
 from imagechat.fetch import fetch_provider_image
 from imagechat.image_params import GenerationPlan, ProviderRequest
-from imagechat.imaging import DecodedImage, ImageRejected, Thumbnail, decode_and_thumbnail
+from imagechat.imaging import (
+    DecodedImage,
+    ImageRejected,
+    Thumbnail,
+    decode_and_thumbnail,
+    thumbnail_side,
+)
 from imagechat.llm import Endpoint
 from imagechat.pricing import image_cost_from_usage
 from imagechat.provider_errors import describe_provider_error
+from imagechat.providers.reply_cap import (
+    capped_litellm_client,
+    capped_sdk_http_client,
+    find_reply_too_large,
+    reply_cap,
+)
 from imagechat.providers.streaming import FinalImage, Streamer, StreamRequest, streamer_for
+from imagechat.retry import RetryPolicy, Sleep, retry_after
 
 
 @dataclass
@@ -79,24 +90,6 @@ class ImageStore(Protocol):
     async def __call__(
         self, image: DecodedImage, thumb: Thumbnail, data_b64: str, meta: dict[str, Any]
     ) -> str: ...
-
-
-@dataclass(frozen=True)
-class RetryPolicy:
-    """Backoff for 429s: attempts in all, first delay, cap; a Retry-After header wins."""
-
-    attempts: int = 4
-    base_delay: float = 1.0
-    max_delay: float = 20.0
-
-    def delay(self, attempt: int, retry_after: float | None) -> float:
-        if retry_after is not None:
-            return min(max(retry_after, 0.0), self.max_delay)
-        jitter = random.uniform(0.8, 1.2)
-        return min(self.base_delay * (2**attempt) * jitter, self.max_delay)
-
-
-Sleep = Callable[[float], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -300,7 +293,7 @@ class Generator:
             except (litellm.RateLimitError, openai.RateLimitError) as exc:
                 if attempt == self.retry.attempts - 1:
                     raise
-                await self.sleep(self.retry.delay(attempt, _retry_after(exc)))
+                await self.sleep(self.retry.delay(attempt, retry_after(exc)))
         raise AssertionError("unreachable")
 
     async def _land(
@@ -317,7 +310,7 @@ class Generator:
     ) -> None:
         """Decode, check, store and show one image (or its failure)."""
         try:
-            decoded, thumb = await decode_and_thumbnail(raw_b64)
+            decoded, thumb = await decode_and_thumbnail(raw_b64, max_side=thumbnail_side(plan.n))
             data_b64 = base64.b64encode(decoded.data).decode("ascii")
             meta = {
                 "prompt": prompt,
@@ -349,33 +342,46 @@ class Generator:
     async def _call_with_retry(
         self, request: ProviderRequest, sources: list[SourceImage], mask: bytes | None = None
     ) -> Any:
-        """One provider request (an edit when there are `sources`), 429s retried with backoff."""
+        """One provider request (an edit when there are `sources`), 429s retried with backoff;
+        its reply is read up to `request.n` images' worth of bytes (reply_cap)."""
         for attempt in range(self.retry.attempts):
             try:
-                if sources:
-                    masked = {"mask": mask} if mask is not None else {}
-                    return await litellm.aimage_edit(
-                        model=self.model.litellm_model,
-                        # plain bytes: litellm 1.105's aiohttp transport fails on tuples
-                        image=[source.data for source in sources],
-                        **masked,
-                        timeout=self.timeout,
-                        num_retries=0,
-                        **request.kwargs,
-                        **self.endpoint.kwargs(),
-                    )
-                return await litellm.aimage_generation(
-                    model=self.model.litellm_model,
-                    timeout=self.timeout,
-                    num_retries=0,
-                    **request.kwargs,
-                    **self._client_kwargs(),
-                )
+                with reply_cap(request.n):
+                    return await self._call(request, sources, mask)
             except (litellm.RateLimitError, openai.RateLimitError) as exc:
                 if attempt == self.retry.attempts - 1:
                     raise
-                await self.sleep(self.retry.delay(attempt, _retry_after(exc)))
+                await self.sleep(self.retry.delay(attempt, retry_after(exc)))
         raise AssertionError("unreachable")
+
+    async def _call(
+        self, request: ProviderRequest, sources: list[SourceImage], mask: bytes | None
+    ) -> Any:
+        if sources:
+            masked = {"mask": mask} if mask is not None else {}
+            capped = (
+                {"client": capped_litellm_client(self.timeout)}
+                if self.model.provider in ("openai", "custom")
+                else {}
+            )
+            return await litellm.aimage_edit(
+                model=self.model.litellm_model,
+                # plain bytes: litellm 1.105's aiohttp transport fails on tuples
+                image=[source.data for source in sources],
+                **masked,
+                timeout=self.timeout,
+                num_retries=0,
+                **request.kwargs,
+                **self.endpoint.kwargs(),
+                **capped,
+            )
+        return await litellm.aimage_generation(
+            model=self.model.litellm_model,
+            timeout=self.timeout,
+            num_retries=0,
+            **request.kwargs,
+            **self._client_kwargs(),
+        )
 
     def _client_kwargs(self) -> dict[str, Any]:
         """Endpoint arguments; OpenAI-compatible providers get a client without SDK retries
@@ -388,6 +394,7 @@ class Generator:
                     base_url=self.endpoint.api_base,
                     max_retries=0,
                     timeout=self.timeout,
+                    http_client=capped_sdk_http_client(),  # replies capped (reply_cap)
                 )
             kwargs["client"] = self._sdk_client
         return kwargs
@@ -414,6 +421,9 @@ class Generator:
     def _message_for(self, exc: BaseException) -> str:
         if isinstance(exc, UserFacingError):
             return exc.message
+        too_large = find_reply_too_large(exc)  # wrapped by the SDK and litellm
+        if too_large is not None:
+            return too_large.message
         if _is_safety_rejection(exc):
             return (
                 f"{self.model.label} rejected the prompt under its safety policy. "
@@ -462,23 +472,6 @@ def _field(item: Any, name: str) -> Any:
 
 def _public_kwargs(kwargs: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in kwargs.items() if k != "prompt"}
-
-
-def _retry_after(exc: BaseException) -> float | None:
-    # litellm 1.110 keeps the provider's headers on the exception, its `response` has none
-    headers = getattr(exc, "litellm_response_headers", None) or getattr(
-        getattr(exc, "response", None), "headers", None
-    )
-    if not headers:
-        return None
-    for name, scale in (("retry-after-ms", 0.001), ("retry-after", 1.0)):
-        value = headers.get(name)
-        if value:
-            try:
-                return float(value) * scale
-            except ValueError:
-                continue
-    return None
 
 
 def _is_safety_rejection(exc: BaseException) -> bool:

@@ -111,10 +111,26 @@ async def _fault_then_recovery(session: ChatSession, server: FakeOpenAI) -> list
 async def test_provider_faults_end_in_a_clear_message(
     fake_openai: FakeOpenAI, status: int, needles: list[str]
 ) -> None:
-    fake_openai.inject("chat", status=status, times=1)
+    # a 429 is retried (four attempts in all); one that outlasts the retries ends in a message
+    times = 4 if status == 429 else 1
+    fake_openai.inject("chat", status=status, times=times, retry_after=0.05)
     errors = await _fault_then_recovery(make_session(fake_openai), fake_openai)
     for needle in needles:
         assert needle.lower() in errors[0].lower()
+    assert len(fake_openai.requests_to("chat")) == times + 1
+
+
+async def test_a_rate_limited_chat_is_retried_with_the_providers_delay(
+    fake_openai: FakeOpenAI,
+) -> None:
+    fake_openai.inject("chat", status=429, times=2, retry_after=0.05)
+    fake_openai.queue_text("Answered after two rate limits")
+    ui = Recorder()
+    await make_session(fake_openai).answer("hello", ui)
+    assert ui.errors == [] and ui.finished == ["Answered after two rate limits"]
+    attempts = fake_openai.requests_to("chat")
+    assert len(attempts) == 3
+    assert all(r.json["messages"][-1]["content"] == "hello" for r in attempts)
 
 
 async def test_wrong_key_names_the_variable_and_never_prints_the_key(

@@ -15,7 +15,7 @@ from imagechat.catalog import ImageModel, build_catalog
 from imagechat.catalog.families import rules_for
 from imagechat.generation import Generator, ImageResult, RetryPolicy
 from imagechat.image_params import GenerateImageArgs, plan_generation
-from imagechat.imaging import DecodedImage, Thumbnail
+from imagechat.imaging import DecodedImage, Thumbnail, thumbnail_side
 from imagechat.llm import Endpoint
 from tests.fakes.openai_server import FakeOpenAI
 
@@ -135,7 +135,7 @@ async def test_each_image_is_decoded_stored_and_thumbnailed(fake_openai: FakeOpe
     for saved in store.saved:
         assert saved["image"].mime == "image/png"
         assert (saved["image"].width, saved["image"].height) == (1024, 1024)
-        assert max(saved["thumb"].width, saved["thumb"].height) == 384
+        assert max(saved["thumb"].width, saved["thumb"].height) == thumbnail_side(2)  # shown x2
         assert saved["meta"]["prompt"] == "a blue whale"
         assert saved["meta"]["model"] == "gpt-image-2"
 

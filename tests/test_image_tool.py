@@ -12,11 +12,13 @@ from imagechat.catalog import build_catalog
 from imagechat.chat_session import NO_IMAGE_MODEL, ChatSession
 from imagechat.conversation import ToolSpec
 from imagechat.generation import GenerationResult, ImageResult
+from imagechat.image_budget import ImageBudget
 from imagechat.image_params import GenerationPlan
 from imagechat.imaging import DecodedImage, Thumbnail
 from imagechat.internal_tools import InternalTools
 from imagechat.llm import endpoint_for
 from imagechat.settings import Settings
+from tests.fakes.chat import ToolCall
 from tests.fakes.openai_server import FakeOpenAI
 from tests.test_chat_session import Recorder
 from tools.image_generation import ImageToolConfig, image_generation_tool
@@ -31,6 +33,7 @@ class GalleryRecorder:
         self.done: list[ImageResult] = []
         self.finished: list[GenerationResult] = []
         self.stored: list[dict[str, Any]] = []
+        self.notices: list[str] = []
 
     async def begin(
         self, plan: GenerationPlan, summary: str, notes: list[str], lineage: Any = None
@@ -53,6 +56,9 @@ class GalleryRecorder:
 
     async def cancelled(self) -> None:
         return None
+
+    async def notice(self, text: str) -> None:
+        self.notices.append(text)
 
 
 def session_for(
@@ -126,6 +132,58 @@ async def test_more_than_ten_images_is_capped_and_the_user_is_told(fake_openai: 
     assert sum(r.json["n"] for r in sent) == 10
     assert any("10" in note and "14" in note for note in gallery.notes[0])
     assert len(gallery.finished[0].made) == 10
+
+
+async def test_parallel_calls_share_one_image_budget_per_answer(fake_openai: FakeOpenAI) -> None:
+    """25 parallel generate_image calls with n=10 (a runaway model, or a prompt injection):
+    the answer makes at most the operator's budget of images, and the person is told once."""
+    session = session_for(fake_openai, tools=ON)
+    session.settings = session.settings.model_copy(
+        update={"imagechat_max_images_per_answer": 10, "imagechat_max_tool_calls": 30}
+    )
+    gallery = GalleryRecorder()
+
+    def build(chat_model: Any) -> list[ToolSpec]:
+        model = session.image_model(chat_model)
+        config = ImageToolConfig(
+            model=model,
+            endpoint=endpoint_for(model, session.settings, {}),
+            budget=ImageBudget(limit=session.settings.imagechat_max_images_per_answer),
+        )
+        return [image_generation_tool(config, gallery)]
+
+    calls = [ToolCall("generate_image", {"prompt": f"flood {i}", "n": 10}) for i in range(25)]
+    fake_openai.queue_tool_calls(calls)
+    fake_openai.queue_text("That is all I may make at once.")
+    ui = Recorder()
+    await session.answer("make 250 images", ui, tools=build)
+    made = sum(r.json["n"] for r in fake_openai.requests_to("/v1/images/generations"))
+    assert made == 10 and len(gallery.stored) == 10
+    assert len(gallery.notices) == 1 and "at most 10 images" in gallery.notices[0]
+    results = [
+        json.loads(m["content"])
+        for m in fake_openai.last_chat_request()["messages"]
+        if m["role"] == "tool"
+    ]
+    assert len(results) == 25
+    assert [r["status"] for r in results] == ["ok"] + ["refused"] * 24
+    assert ui.finished == ["That is all I may make at once."]
+
+
+async def test_a_turn_runs_at_most_the_tool_call_cap(fake_openai: FakeOpenAI) -> None:
+    session = session_for(fake_openai, tools=ON)
+    session.settings = session.settings.model_copy(update={"imagechat_max_tool_calls": 3})
+    gallery = GalleryRecorder()
+    calls = [ToolCall("generate_image", {"prompt": f"one {i}", "n": 1}) for i in range(6)]
+    fake_openai.queue_tool_calls(calls)
+    fake_openai.queue_text("Three it is.")
+    await session.answer("six images", Recorder(), tools=factory(session, gallery))
+    assert len(fake_openai.requests_to("/v1/images/generations")) == 3
+    last = fake_openai.last_chat_request()
+    results = [m["content"] for m in last["messages"] if m["role"] == "tool"]
+    assert len(results) == 6
+    assert all(r.startswith("Error: one answer may make at most 3") for r in results[3:])
+    assert "tools" not in last, "after the cap the model is asked to answer in text"
 
 
 async def test_off_means_the_tool_is_not_offered(fake_openai: FakeOpenAI) -> None:

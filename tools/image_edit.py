@@ -6,8 +6,8 @@ without edits regenerates from a refined prompt, and the person is told.
 
 from __future__ import annotations
 
-import asyncio
 import base64
+import dataclasses
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -23,13 +23,15 @@ from imagechat.image_params import (
 )
 from imagechat.imaging import (
     ImageRejected,
+    decode_budget,
     decode_image_bytes,
+    mask_pixels,
     prepare_mask,
     selected_fraction,
     to_square_png,
 )
 from imagechat.storage.images import ImageRecord
-from tools.image_generation import GalleryUI, ImageToolConfig, produce, tool_result
+from tools.image_generation import GalleryUI, ImageToolConfig, produce, refused, tool_result
 
 # Returns the image when it belongs to this conversation and user, else None.
 ImageLookup = Callable[[str], Awaitable[ImageRecord | None]]
@@ -38,8 +40,9 @@ EDITED_FROM = "Edited from"
 
 
 def not_in_conversation(image_id: str) -> UserFacingError:
+    """The person is not shown the id (ids are internal; the model may have made it up)."""
     return UserFacingError(
-        f"Image `{image_id[:8]}…` is not part of this conversation, so it cannot be edited. "
+        "That image is not part of this conversation, so it cannot be edited. "
         "Edit an image shown in this conversation, or attach the picture to your message.",
         kind="foreign_image",
     )
@@ -89,9 +92,13 @@ async def run_edit(
     person is told.
     """
     edit, notes = parse_edit_args(raw)
+    capped, allowance = config.budget.cap(edit.args)
+    if allowance.n == 0:
+        return await refused(config, ui, allowance)
+    edit = dataclasses.replace(edit, args=capped)
     planned = plan_edit(edit, config.model, records[0].prompt, moderation=config.moderation)
     sources, mask = None, None
-    notes = [*notes, *planned.plan.notes]
+    notes = [*notes, *planned.plan.notes, *allowance.notes]
     edits = config.model.rules.edits
     square = edits is not None and edits.square_only
     if painted is not None and edits is not None and not edits.mask:
@@ -100,7 +107,10 @@ async def run_edit(
         )
         painted = None
     if painted is not None and planned.edits:
-        mask = await asyncio.to_thread(edit_mask, records[0], painted, square_png=square)
+        pixels = mask_pixels(painted, records[0].width or 0, records[0].height or 0)
+        mask = await decode_budget().run(
+            pixels, lambda: edit_mask(records[0], painted, square_png=square)
+        )
         notes.append(_masked_note(mask))
     elif painted is not None:
         notes.append(
@@ -108,8 +118,9 @@ async def run_edit(
             "was made again with the change."
         )
     if planned.edits:
-        sources = await asyncio.to_thread(
-            lambda: [source_image(r, square_png=square) for r in records]
+        pixels = sum((r.width or 0) * (r.height or 0) for r in records) if square else 1
+        sources = await decode_budget().run(  # square cut-outs decode each source
+            pixels, lambda: [source_image(r, square_png=square) for r in records]
         )
     lineage = Lineage(records[0].id, lineage_label)
     result = await produce(

@@ -19,6 +19,7 @@ from imagechat.generation import (
     RetryPolicy,
     SourceImage,
 )
+from imagechat.image_budget import Allowance, ImageBudget
 from imagechat.image_params import (
     GENERATE_IMAGE_DESCRIPTION,
     GENERATE_IMAGE_SCHEMA,
@@ -48,6 +49,9 @@ class GalleryUI(Protocol):
         lineage: Lineage | None = None,
     ) -> GalleryRun: ...
 
+    async def notice(self, text: str) -> None:
+        """Tell the person something about their images that no gallery shows."""
+
 
 @dataclass
 class ImageToolConfig:
@@ -61,6 +65,8 @@ class ImageToolConfig:
     defaults: dict[str, Any] = field(default_factory=dict)
     moderation: str | None = None  # the operator's moderation level for GPT Image models
     partial_images: int = 2  # previews per streamed image (0: no live previews)
+    # images this answer may still make: shared by every tool call of one answer
+    budget: ImageBudget = field(default_factory=lambda: ImageBudget(limit=10))
 
     def generator(self, run: GalleryRun) -> Generator:
         """A generator for this model that shows and stores its images through `run`."""
@@ -118,8 +124,11 @@ def image_generation_tool(config: ImageToolConfig, ui: GalleryUI) -> ToolSpec:
 
     async def handler(raw: dict[str, Any]) -> str:
         args, arg_notes = parse_args(with_defaults(raw, config.defaults))
+        args, allowance = config.budget.cap(args)
+        if allowance.n == 0:
+            return await refused(config, ui, allowance)
         plan = plan_generation(args, config.model, moderation=config.moderation)
-        notes = [*arg_notes, *plan.notes]
+        notes = [*arg_notes, *plan.notes, *allowance.notes]
         result = await produce(config, ui, plan, args.prompt, notes)
         return tool_result(plan, result)
 
@@ -129,6 +138,20 @@ def image_generation_tool(config: ImageToolConfig, ui: GalleryUI) -> ToolSpec:
         parameters=GENERATE_IMAGE_SCHEMA,
         handler=handler,
     )
+
+
+async def refused(config: ImageToolConfig, ui: GalleryUI, allowance: Allowance) -> str:
+    """The answer's image budget is spent: tell the person (once) and the model (each time)."""
+    reason = allowance.note or "No more images can be made in this answer."
+    if not config.budget.announced:
+        config.budget.announced = True
+        await ui.notice(reason)
+    payload = {
+        "status": "refused",
+        "reason": reason,
+        "instruction": "Do not call image tools again in this answer; tell the person briefly.",
+    }
+    return json.dumps(payload, ensure_ascii=False)
 
 
 def tool_result(

@@ -19,7 +19,7 @@ from imagechat.image_params import (
 from imagechat.image_params.sizes import SizeWordsError
 from imagechat.storage.images import ImageRecord
 from tools.image_edit import run_edit
-from tools.image_generation import GalleryUI, ImageToolConfig, produce, tool_result
+from tools.image_generation import GalleryUI, ImageToolConfig, produce, refused, tool_result
 
 VARIATIONS: Final = 3
 VARIATION_OF: Final = "Variation of"
@@ -58,7 +58,11 @@ async def run_variations(config: ImageToolConfig, ui: GalleryUI, record: ImageRe
             raw["quality"] = quality
         return await run_edit(config, ui, [record], raw, lineage_label=VARIATION_OF)
     args = GenerateImageArgs(prompt=prompt[:4000], n=VARIATIONS, size=size, quality=quality)
+    args, allowance = config.budget.cap(args)
+    if allowance.n == 0:
+        return await refused(config, ui, allowance)
     plan = plan_generation(args, config.model, moderation=config.moderation)
     lineage = Lineage(record.id, VARIATION_OF)
-    result = await produce(config, ui, plan, args.prompt, plan.notes, lineage=lineage)
+    notes = [*plan.notes, *allowance.notes]
+    result = await produce(config, ui, plan, args.prompt, notes, lineage=lineage)
     return tool_result(plan, result, parent_id=record.id)

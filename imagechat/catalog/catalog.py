@@ -52,6 +52,11 @@ class Catalog:
             return self._openai_key
         return model.api_key_env is None or bool(self._environ.get(model.api_key_env))
 
+    def key_envs(self) -> set[str]:
+        """The environment variables that hold this catalog's provider keys."""
+        models: list[ChatModel | ImageModel] = [*self.chat_models, *self.image_models]
+        return {m.api_key_env for m in models if m.api_key_env}
+
     def available_chat_models(self) -> list[ChatModel]:
         return [m for m in self.chat_models if self.has_key(m)]
 

@@ -16,6 +16,8 @@ from chainlit.data.base import BaseDataLayer
 from chainlit.types import PageInfo, PaginatedResponse, Pagination, ThreadFilter
 from sqlalchemy import and_, exists, or_, select, update
 
+from imagechat.redaction import registry
+
 from .core import ThreadOwnershipError, log
 from .db import iso_z, utcnow
 from .guard import (
@@ -35,7 +37,10 @@ from .records import (
     step_values,
     thread_dict_from_row,
 )
-from .schema import elements, feedbacks, steps, threads, users
+from .runs import RunsMixin
+from .schema import elements, feedbacks, images, steps, threads, users
+from .titles import plain_title
+from .trash import TrashMixin
 
 if TYPE_CHECKING:
     from chainlit.step import StepDict
@@ -50,7 +55,7 @@ def _thread_query() -> Any:
     )
 
 
-class ImageChatDataLayer(OwnedMixin, ItemsMixin, BaseDataLayer):
+class ImageChatDataLayer(OwnedMixin, TrashMixin, RunsMixin, ItemsMixin, BaseDataLayer):
     """Chainlit ``BaseDataLayer`` on our schema. Construct with a URL or a ``Database``.
 
     ``allow_sharing=False`` drops Chainlit's ``is_shared`` flag (its share routes are not gated
@@ -76,12 +81,21 @@ class ImageChatDataLayer(OwnedMixin, ItemsMixin, BaseDataLayer):
             raise ValueError("a step needs an id and a threadId")
         values = step_values(step_dict)
         values.pop("thread_id", None)
+        # Last line of defence: no configured key is ever stored (a person's own words keep
+        # key-shaped strings; what ImageChat or a provider wrote loses them too).
+        shapes = values.get("type") != "user_message"
+        for column in ("output", "input"):
+            if isinstance(values.get(column), str):
+                values[column] = registry.redact(values[column], shapes=shapes)
         # Lock first, before any await: keeps Chainlit's create/update tasks in issue order.
         async with self._locks.hold(f"step:{step_id}"):
             if step_id in self._deleted_steps:
                 return
             async with self.db.write() as conn:
-                if not await self._ensure_thread_writable(conn, thread_id):
+                first_message = values.get("type") == "user_message" and not values.get("command")
+                if not await self._ensure_thread_writable(
+                    conn, thread_id, first_message=first_message
+                ):
                     return
                 current = await conn.scalar(select(steps.c.thread_id).where(steps.c.id == step_id))
                 if current is not None and current != thread_id:
@@ -186,6 +200,9 @@ class ImageChatDataLayer(OwnedMixin, ItemsMixin, BaseDataLayer):
                 if thread_id in self._deleted_threads:
                     log.info("not re-creating deleted thread %s", thread_id)
                     return
+                if thread_id in self._unstarted:  # only the person's next message starts it
+                    log.info("not creating thread %s before its first message", thread_id)
+                    return
                 if user_id is None and thread_id == current_thread_id():
                     user_id = current_user_id()
                 await self._create_thread(
@@ -204,7 +221,7 @@ class ImageChatDataLayer(OwnedMixin, ItemsMixin, BaseDataLayer):
                     raise ThreadOwnershipError(f"thread {thread_id} already has an owner")
                 values["user_id"] = await self._existing_user_id(conn, user_id)
             if name is not None:
-                values["name"] = name[:NAME_MAX]
+                values["name"] = plain_title(name, NAME_MAX)
             if tags is not None:
                 values["tags"] = tags
             if metadata is not None:
@@ -241,7 +258,15 @@ class ImageChatDataLayer(OwnedMixin, ItemsMixin, BaseDataLayer):
                     steps.c.input.icontains(term, autoescape=True),
                 ),
             )
-            query = query.where(or_(threads.c.name.icontains(term, autoescape=True), in_steps))
+            # what the person typed in the viewer's Edit form is no message: it is the prompt of
+            # the image it made
+            in_images = exists().where(
+                images.c.thread_id == threads.c.id,
+                images.c.prompt.icontains(term, autoescape=True),
+            )
+            query = query.where(
+                or_(threads.c.name.icontains(term, autoescape=True), in_steps, in_images)
+            )
         if filters.feedback is not None:
             query = query.where(
                 exists().where(

@@ -43,7 +43,8 @@ class ItemsMixin(StorageCore):
 
     async def create_user(self, user: User) -> PersistedUser | None:
         """Create the user, or refresh display name and metadata of an existing one."""
-        incoming = {k: v for k, v in (user.metadata or {}).items() if k != "is_admin"}
+        # the admin flag is ours to set; the login's session id belongs to its token only
+        incoming = {k: v for k, v in (user.metadata or {}).items() if k not in ("is_admin", "sid")}
         async with self.db.write() as conn:
             row = (
                 await conn.execute(
@@ -84,7 +85,8 @@ class ItemsMixin(StorageCore):
                 select(steps.c.thread_id).where(steps.c.id == feedback.forId)
             )
             if thread_id is None:
-                raise LookupError("feedback for an unknown message")
+                # unknown and someone else's look the same: no way to probe for message ids
+                raise ThreadOwnershipError("feedback for a message the caller cannot see")
             _, _, owner = await self._thread_owner(conn, thread_id)
             self._check_caller_owns(thread_id, owner)
             existing = None

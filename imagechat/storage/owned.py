@@ -10,7 +10,8 @@ from sqlalchemy import select, update
 from .core import log
 from .images import ImagesMixin
 from .records import NAME_MAX, merge_metadata
-from .schema import feedbacks, steps, threads, users
+from .schema import elements, feedbacks, steps, threads, users
+from .titles import plain_title
 
 if TYPE_CHECKING:
     from chainlit.types import ThreadDict
@@ -68,13 +69,19 @@ class OwnedMixin(ImagesMixin):
                 select(threads.c.metadata).where(threads.c.id == thread_id)
             )
             await self._delete_thread_rows(conn, thread_id)
-        for row in rows:
-            self._deleted_steps.add(row.id)
+        for step_id in {row.id for row in rows} | only_steps:  # also those not written yet
+            self._deleted_steps.add(step_id)
         self._deleted_threads.discard(thread_id)
+        self._unstarted.add(thread_id)
         settings = (metadata or {}).get("chat_settings")
         if isinstance(settings, dict) and settings:
             self._pending_settings[thread_id] = (user_identifier, dict(settings))
         return True
+
+    def keep_unstarted(self, thread_id: str) -> None:
+        """Let only the person's next message create ``thread_id`` (a thread that does not
+        exist yet: an action in a conversation without messages must not start it)."""
+        self._unstarted.add(thread_id)
 
     async def rename_thread_for_user(self, thread_id: str, user_identifier: str, name: str) -> bool:
         async with self.db.write() as conn:
@@ -82,7 +89,9 @@ class OwnedMixin(ImagesMixin):
             if owner is None or owner != user_identifier:
                 return False
             await conn.execute(
-                update(threads).where(threads.c.id == thread_id).values(name=name[:NAME_MAX])
+                update(threads)
+                .where(threads.c.id == thread_id)
+                .values(name=plain_title(name, NAME_MAX))
             )
         return True
 
@@ -168,3 +177,31 @@ class OwnedMixin(ImagesMixin):
             return None
         settings = (row.metadata or {}).get("chat_settings")
         return dict(settings) if isinstance(settings, dict) else {}
+
+    async def may_write_element(
+        self,
+        user_identifier: str | None,
+        *,
+        element_id: str | None,
+        thread_id: str | None,
+        for_id: str | None,
+    ) -> bool:
+        """Whether the caller may write this element: every thread it touches that exists
+        (its own, its message's, the one the element already lives in) is the caller's."""
+        async with self.db.read() as conn:
+            touched = {thread_id} if thread_id else set()
+            if for_id:
+                touched.add(
+                    await conn.scalar(select(steps.c.thread_id).where(steps.c.id == for_id))
+                )
+            if element_id:
+                touched.add(
+                    await conn.scalar(
+                        select(elements.c.thread_id).where(elements.c.id == element_id)
+                    )
+                )
+            for thread in touched - {None}:
+                exists, _, owner = await self._thread_owner(conn, thread)
+                if exists and owner != user_identifier:
+                    return False
+        return True

@@ -13,15 +13,18 @@ from imagechat.errors import UserFacingError
 from imagechat.history import messages_from_steps
 from imagechat.internal_tools import TOAST, InternalTools
 from imagechat.settings import get_settings
+from imagechat.turns import StepRef, delete_heads
 from imagechat.ui import agent_editor as editor_ui
 from imagechat.ui import agents as agents_ui
-from imagechat.ui import image_tools, runtime
+from imagechat.ui import deletion, image_tools, interrupted, limits, runtime
+from imagechat.ui.gallery import GALLERY_ELEMENT
 from imagechat.ui.widgets import MODEL_MODE_ID, internal_tools_widgets, model_picker
 
 log = logging.getLogger("imagechat.ui")
 
-_SESSION_KEY = "chat_session"
+_SESSION_KEY = editor_ui.CHAT_SESSION_KEY
 DELETE_ACTION = "delete_message"
+RETRY_ACTION = interrupted.RETRY_ACTION
 VARIATIONS_ACTION = "image_variations"
 EDIT_ACTION = "image_edit"
 
@@ -31,7 +34,7 @@ def delete_action() -> cl.Action:
         name=DELETE_ACTION,
         payload={},
         icon="trash-2",
-        tooltip="Delete this message and everything attached to it",
+        tooltip="Delete this answer with its images",
     )
 
 
@@ -138,12 +141,19 @@ async def resume(thread: ThreadDict) -> None:
     await agents_ui.on_resume(session, saved)  # the agent version it started with
     await show_controls(session)
     await show_model_notes(session)
-    for step in steps:
-        if step.get("type") == "assistant_message" and not step.get("isError"):
-            await delete_action().send(for_id=step["id"])
+    # one 🗑 per answer (its text, else its gallery): it deletes the whole answer
+    elements = thread.get("elements") or []
+    galleries = [
+        e["forId"] for e in elements if e.get("name") == GALLERY_ELEMENT and e.get("forId")
+    ]
+    for head in delete_heads([StepRef.from_step_dict(s) for s in steps], galleries):
+        await delete_action().send(for_id=head)
+    await interrupted.mark(thread)  # galleries whose generation no process runs any more
 
 
 async def on_message(message: cl.Message) -> None:
+    if await limits.refused_as_too_long(message):  # long pastes: say so, never lose them
+        return
     if await editor_ui.handle_message(message):  # /agents opens the agent editor
         return
     session = current()
@@ -160,7 +170,7 @@ async def on_message(message: cl.Message) -> None:
         text,
         MessageUI(),
         model_id=chosen,
-        tools=image_tools.tools_factory(session, lambda: [delete_action()]),
+        tools=image_tools.tools_factory(session, lambda: []),  # the answer carries the 🗑
         context=context,
     )
     await persist(_settings_record(session))
@@ -201,14 +211,24 @@ async def on_settings_update(values: dict[str, Any]) -> None:
 
 
 async def on_delete_message(action: cl.Action) -> None:
-    """Delete one assistant message with its elements and images, then forget it."""
+    """Delete an answer as one unit (its text, galleries, tool steps and images), after the
+    page's confirmation (public/imagechat.js, which then offers Undo); the model forgets it."""
     user = _user_identifier()
-    thread_id = cl.context.session.thread_id
-    layer = runtime.get().data_layer
-    if not user or not await layer.delete_message_for_user(action.forId, user):
-        await cl.context.emitter.send_toast("That message could not be deleted.", "error")
+    found = (
+        await deletion.delete_answer(runtime.get().data_layer, get_settings(), action.forId, user)
+        if user
+        else None
+    )
+    if found is None:
+        await cl.context.emitter.send_toast(
+            "That answer could not be deleted: it is gone already. Reload the page.", "error"
+        )
         return
-    await cl.context.emitter.emit("delete_message", {"id": action.forId})  # the UI listens for this
-    thread = await layer.get_thread_for_user(thread_id, user) if thread_id else None
-    current().history = messages_from_steps(list((thread or {}).get("steps") or []))
-    await cl.context.emitter.send_toast("Message deleted", "success")
+    current().history = found[1]
+
+
+async def on_image_retry(action: cl.Action) -> dict[str, str] | None:
+    """The gallery's Retry, after an interruption: the same images, in a new message."""
+    return await interrupted.retry(
+        current(), str((action.payload or {}).get("gallery_id", "")), lambda: [delete_action()]
+    )

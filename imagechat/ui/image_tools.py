@@ -15,22 +15,25 @@ from imagechat.catalog import ChatModel
 from imagechat.chat_session import ChatSession
 from imagechat.conversation import ToolSpec
 from imagechat.errors import ModelRetry, UserFacingError
+from imagechat.image_budget import ImageBudget
 from imagechat.image_context import TurnContext, context_note, images_to_show
+from imagechat.image_refs import ImageRefs, with_references
 from imagechat.imaging import (
     ImageRejected,
     decode_and_thumbnail,
+    decode_budget,
     decode_image_bytes,
     downscale_for_llm,
+    pixel_count,
 )
 from imagechat.llm import endpoint_for
 from imagechat.storage.images import ImageRecord
 from imagechat.ui import runtime
 from imagechat.ui.gallery import ChainlitGallery
+from imagechat.ui.limits import max_upload_bytes
 from tools.image_edit import image_edit_tool, run_edit
 from tools.image_generation import ImageToolConfig, image_generation_tool
 from tools.image_variations import run_variations
-
-MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 
 
 def _user() -> str:
@@ -46,6 +49,12 @@ async def lookup(image_id: str) -> ImageRecord | None:
     """An image of THIS conversation and user, with its data; None for anything else."""
     record = await runtime.get().data_layer.get_image_for_user(image_id, _user())
     return record if record is not None and record.thread_id == _thread() else None
+
+
+async def current_refs() -> ImageRefs:
+    """The references ("image-3") of this conversation's images, as the image list gives them."""
+    records = await runtime.get().data_layer.list_images(_thread(), _user())
+    return ImageRefs.of([record.id for record in records])
 
 
 def gallery_for(session: ChatSession, actions: Any) -> ChainlitGallery:
@@ -72,6 +81,8 @@ def tool_config(session: ChatSession, chat_model: ChatModel) -> ImageToolConfig:
         defaults=session.image_defaults,
         moderation=session.settings.imagechat_image_moderation,
         partial_images=session.settings.imagechat_partial_images,
+        # one budget per answer (this config serves every tool call of it) or per action
+        budget=ImageBudget(limit=session.settings.imagechat_max_images_per_answer),
     )
 
 
@@ -83,7 +94,8 @@ def tools_factory(session: ChatSession, actions: Any):  # type: ignore[no-untype
             return []
         config = tool_config(session, chat_model)
         gallery = gallery_for(session, actions)
-        return [image_generation_tool(config, gallery), image_edit_tool(config, gallery, lookup)]
+        tools = [image_generation_tool(config, gallery), image_edit_tool(config, gallery, lookup)]
+        return [with_references(tool, current_refs) for tool in tools]  # no raw ids to the model
 
     return build
 
@@ -124,17 +136,21 @@ async def store_attachments(message: cl.Message) -> list[str]:
 
 
 def _read_element(element: Any) -> bytes | None:
+    """The attachment's bytes, never reading more than the upload limit (plus one byte, to
+    tell a file over it, which is refused, even if it grew after upload)."""
+    limit = max_upload_bytes()
     content = getattr(element, "content", None)
     if isinstance(content, bytes | bytearray):
-        data = bytes(content)
+        data = bytes(content[: limit + 1])
     elif getattr(element, "path", None):
         path = Path(element.path)
-        if not path.is_file() or path.stat().st_size > MAX_ATTACHMENT_BYTES:
+        if not path.is_file() or path.stat().st_size > limit:
             return None
-        data = path.read_bytes()
+        with path.open("rb") as file:
+            data = file.read(limit + 1)
     else:
         return None
-    return data if 0 < len(data) <= MAX_ATTACHMENT_BYTES else None
+    return data if 0 < len(data) <= limit else None
 
 
 _VISION_COPIES: OrderedDict[str, str] = OrderedDict()
@@ -151,7 +167,9 @@ async def _vision_copy(image_id: str) -> str | None:
     if not (full and full.data_b64):
         return None
     data = base64.b64decode(full.data_b64)
-    jpeg = await asyncio.to_thread(lambda: downscale_for_llm(decode_image_bytes(data)))
+    jpeg = await decode_budget().run(  # the pixels are reserved like every decode's
+        pixel_count(data), lambda: downscale_for_llm(decode_image_bytes(data))
+    )
     url = "data:image/jpeg;base64," + base64.b64encode(jpeg).decode("ascii")
     _VISION_COPIES[image_id] = url
     if len(_VISION_COPIES) > _VISION_CACHE_SIZE:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from dataclasses import dataclass
 
 from imagechat.auth import ensure_auth_secret
 from imagechat.catalog import Catalog
 from imagechat.catalog.current import CatalogHolder
+from imagechat.redaction import install_log_redaction, registry
 from imagechat.settings import Settings, get_settings
 from imagechat.storage.bootstrap import prepare_database
 from imagechat.storage.datalayer import ImageChatDataLayer
@@ -16,12 +18,20 @@ from imagechat.storage.db import Database, default_sqlite_url
 from imagechat.storage.users import UserRepository
 
 _catalog = CatalogHolder()
+_redacted_catalog: Catalog | None = None
 
 
 def catalog() -> Catalog:
     """The current catalog; rebuilt in the background once its provider listing is older than
     IMAGECHAT_MODELS_REFRESH seconds."""
-    return _catalog.get(get_settings())
+    global _redacted_catalog
+    settings = get_settings()
+    current = _catalog.get(settings)
+    if current is not _redacted_catalog:  # its providers' keys are secrets too
+        registry.add_environ(os.environ, current.key_envs())
+        registry.add(*settings.secrets())
+        _redacted_catalog = current
+    return current
 
 
 @dataclass(frozen=True)
@@ -45,9 +55,10 @@ def boot() -> Runtime:
     if _runtime is not None:
         return _runtime
     settings = get_settings()
+    install_log_redaction()
     logging.getLogger("alembic").setLevel(logging.WARNING)  # one line per migration is plenty
     catalog()  # an invalid models file stops the start here, with its message
-    ensure_auth_secret(settings.data_dir)
+    registry.add(ensure_auth_secret(settings.data_dir))
     url = settings.database_url or default_sqlite_url(settings.data_dir)
     admin_password = settings.admin_password.get_secret_value() if settings.admin_password else None
     generated = prepare_database(

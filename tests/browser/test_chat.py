@@ -129,6 +129,49 @@ def test_the_socket_refuses_other_sites(provider_app: AppProcess) -> None:
     assert own.status_code == 200 and own.text.startswith("0{")  # engine.io's open packet
 
 
+def test_a_page_on_another_port_cannot_change_a_conversation(
+    page: Page, provider_app: AppProcess, provider: FakeOpenAI
+) -> None:
+    """Same-site CSRF: the login cookie goes along with a form posted by a page on another port
+    of the same host; the app refuses it, and the conversation keeps its model."""
+    import http.server
+    import socketserver
+    import threading
+
+    provider.reset()
+    chat = open_chat(page, provider_app)
+    chat.ask("hello", "Fake reply to: hello")
+    thread_id = chat.thread_id()
+    target = f"{provider_app.url}/api/threads/{thread_id}/model"
+    form = (
+        f'<form id="f" method="POST" enctype="text/plain" action="{target}">'
+        '<input name=\'{"label": "GPT-5.5", "x": "\' value=\'"}\'></form>'
+        "<script>document.getElementById('f').submit()</script>"
+    ).encode()
+
+    class EvilPage(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.end_headers()
+            self.wfile.write(form)
+
+        def log_message(self, *args: object) -> None:
+            return None
+
+    with socketserver.TCPServer(("127.0.0.1", 0), EvilPage) as evil:
+        threading.Thread(target=evil.serve_forever, daemon=True).start()
+        try:
+            with page.expect_response(target) as posted:
+                page.goto(f"http://127.0.0.1:{evil.server_address[1]}/")
+            assert posted.value.request.all_headers().get("cookie"), "the browser sent the cookie"
+            assert posted.value.status == 403
+        finally:
+            evil.shutdown()
+    chat.open(f"/thread/{thread_id}")
+    expect(page.locator("#mode-picker-trigger-model")).to_contain_text("GPT-6 Astra")
+
+
 PREVIEW = '[data-partial="true"] [data-testid="image-partial"]'
 READY = '[data-testid="image-thumbnail"][data-status="ready"]'
 

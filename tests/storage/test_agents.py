@@ -11,7 +11,7 @@ from sqlalchemy import select
 from agents.spec import AgentSpec
 from imagechat.storage.agents import AgentNameTaken, AgentNotFound, AgentRepository
 from imagechat.storage.db import Database
-from imagechat.storage.migrate import current_revision, upgrade
+from imagechat.storage.migrate import current_revision, head_revision, upgrade
 from imagechat.storage.schema import agent_versions, agents
 from imagechat.storage.users import UserRepository
 
@@ -158,7 +158,7 @@ async def test_upgrade_from_0002_adds_the_agent_tables(target: Target) -> None:
     await upgrade(target.url, revision="0002_images", schema=target.schema)
     assert await current_revision(target.url, schema=target.schema) == "0002_images"
     await upgrade(target.url, schema=target.schema)
-    assert await current_revision(target.url, schema=target.schema) == "0003_agents"
+    assert await current_revision(target.url, schema=target.schema) == head_revision()
     db = target.database()
     try:
         await UserRepository(db).add("carol", "carol password")

@@ -117,7 +117,8 @@ async def test_feedback_routes_with_request_user(dl: ImageChatDataLayer) -> None
         await dl.delete_feedback(feedback_id)
     assert await dl.get_feedback_author(feedback_id) == "alice"
     assert await dl.get_step_author(sid) == "alice"
-    with pytest.raises(LookupError):
+    # an unknown message is refused like someone else's: ids cannot be probed
+    with pytest.raises(ThreadOwnershipError):
         await dl.upsert_feedback(Feedback(forId=new_id(), value=1))
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
 from chainlit.element import CustomElement, Image, Text
 from chainlit.types import Feedback
 from sqlalchemy import select
@@ -223,3 +224,25 @@ async def test_writes_wait_for_the_first_user_message(dl: ImageChatDataLayer) ->
     assert thread is not None
     assert [s["output"] for s in thread["steps"]] == ["welcome"]
     assert thread["userIdentifier"] == "alice"
+
+
+async def test_no_configured_secret_is_stored(
+    dl: ImageChatDataLayer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from imagechat import redaction
+
+    registry = redaction.SecretRegistry()
+    registry.add("Planted-operator-key-42")
+    monkeypatch.setattr("imagechat.storage.datalayer.registry", registry)
+    user = await make_user(dl, "alice")
+    thread_id = await make_thread(dl, user)
+    said = "provider said Planted-operator-key-42 and sk-proj-abcdefghijkl"
+    await dl.create_step(step(thread_id, step_id="a", output=said, input=said))
+    own = "my own sk-proj-abcdefghijkl and Planted-operator-key-42"
+    await dl.create_step(step(thread_id, step_id="u", output=own, type="user_message", at=1))
+    thread = await dl.get_thread(thread_id)
+    assert thread is not None
+    stored = {s["id"]: s for s in thread["steps"]}
+    assert stored["a"]["output"] == stored["a"]["input"] == "provider said ******** and ********"
+    # a person's own words keep key-shaped text; a configured secret goes even there
+    assert stored["u"]["output"] == "my own sk-proj-abcdefghijkl and ********"
