@@ -19,6 +19,7 @@ from imagechat.catalog import ImageModel
 from imagechat.errors import UserFacingError
 from imagechat.fetch import fetch_provider_image
 from imagechat.image_params import GenerationPlan, ProviderRequest
+from imagechat.image_params.sizes import dims
 from imagechat.imaging import (
     DecodedImage,
     ImageRejected,
@@ -346,7 +347,7 @@ class Generator:
         its reply is read up to `request.n` images' worth of bytes (reply_cap)."""
         for attempt in range(self.retry.attempts):
             try:
-                with reply_cap(request.n):
+                with reply_cap(request.n, self._largest_output(request)):
                     return await self._call(request, sources, mask)
             except (litellm.RateLimitError, openai.RateLimitError) as exc:
                 if attempt == self.retry.attempts - 1:
@@ -398,6 +399,18 @@ class Generator:
                 )
             kwargs["client"] = self._sdk_client
         return kwargs
+
+    def _largest_output(self, request: ProviderRequest) -> str | None:
+        """The largest image `request` can bring: its size, or for "auto" the largest of the
+        model's standard sizes (which "auto" picks among); None when unknown."""
+        size = request.kwargs.get("size")
+        if isinstance(size, str) and dims(size) is not None:
+            return size
+        standard = [d for s in self.model.rules.sizes if (d := dims(s)) is not None]
+        if size not in (None, "auto") or not standard:
+            return None
+        width, height = max(standard, key=lambda d: d[0] * d[1])
+        return f"{width}x{height}"
 
     def _per_image_cost(
         self, response_cost: Any, request: ProviderRequest, count: int

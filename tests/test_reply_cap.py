@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 import gzip
+import io
+import os
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -10,6 +13,7 @@ import httpx
 import httpx2
 import openai
 import pytest
+from PIL import Image
 
 import imagechat.llm  # noqa: F401  (configures litellm before use)
 from imagechat.catalog import build_catalog
@@ -23,6 +27,7 @@ from imagechat.providers.reply_cap import (
     ProviderReplyTooLarge,
     cap_for_images,
     find_reply_too_large,
+    image_b64_ceiling,
 )
 from tests.fakes.huge_reply import huge_reply_server
 
@@ -46,6 +51,24 @@ def test_the_cap_follows_the_images_asked_for() -> None:
     assert cap_for_images(1) == MAX_BASE64_CHARS + MB
     assert cap_for_images(1) < 50 * MB  # one image never costs hundreds of MB
     assert cap_for_images(10) == 200 * MB  # IMAGECHAT_MAX_PROVIDER_REPLY_MB bounds the total
+
+
+def test_the_cap_follows_the_size_asked_for() -> None:
+    small = cap_for_images(1, "1024x1024")
+    assert 4 * 1024 * 1024 * 4 // 3 < small < 8 * MB  # the raw RGBA pixels, as base64
+    assert cap_for_images(2, "1024x1024") == 2 * (small - MB) + MB
+    assert cap_for_images(1, "auto") == cap_for_images(1) == MAX_BASE64_CHARS + MB
+    assert cap_for_images(1, "3840x2160") == MAX_BASE64_CHARS + MB  # never past the decode limit
+
+
+@pytest.mark.parametrize("mode", ["RGBA", "RGB"])
+def test_no_real_image_of_the_size_passes_its_ceiling(mode: str) -> None:
+    """Noise does not compress: its PNG is the largest encoding of those pixels there is."""
+    side = 300
+    noise = Image.frombytes(mode, (side, side), os.urandom(side * side * len(mode)))
+    buffer = io.BytesIO()
+    noise.save(buffer, "PNG", compress_level=0)
+    assert len(base64.b64encode(buffer.getvalue())) <= image_b64_ceiling(f"{side}x{side}")
 
 
 async def test_the_sdk_client_stops_reading_a_huge_reply_at_the_cap() -> None:
@@ -136,6 +159,23 @@ async def test_a_300_mb_reply_through_the_generator_is_refused_early(
         result = await gen.run(plan, "a cat")
     [image] = result.images
     assert image.error is not None
-    assert image.error.startswith("The provider sent an image reply larger than 41 MB")
+    cap = cap_for_images(1, "1536x1024")  # "auto": the largest standard size
+    assert image.error.startswith(f"The provider sent an image reply larger than {cap / MB:.0f} MB")
     # what the server could write: the cap, plus what loopback socket buffers hold
-    assert server.sent < cap_for_images(1) + 32 * MB
+    assert server.sent < cap + 32 * MB
+
+
+@pytest.mark.parametrize(("size", "largest"), [("auto", "1536x1024"), ("1024x1024", "1024x1024")])
+def test_a_generation_is_capped_at_the_largest_image_it_can_bring(size: str, largest: str) -> None:
+    """"auto" picks among the model's standard sizes (families.yaml): the largest one bounds it."""
+    model = build_catalog(openai_key=True, environ={}).image_model("gpt-image-2")
+    assert model is not None
+    plan = plan_generation(GenerateImageArgs(prompt="a cat", n=1, size=size), model)
+
+    async def store(*_args: Any) -> str:
+        raise AssertionError("nothing is stored")
+
+    gen = Generator(
+        model=model, endpoint=Endpoint(None, "sk-test", "OPENAI_API_KEY"), store=store, sink=None
+    )
+    assert gen._largest_output(plan.requests[0]) == largest

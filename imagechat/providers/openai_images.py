@@ -27,7 +27,9 @@ def _client(request: StreamRequest) -> openai.AsyncOpenAI:
         base_url=request.api_base,
         max_retries=0,
         timeout=request.timeout,
-        http_client=capped_sdk_http_client(cap_for_images(request.partial_images + 1)),
+        http_client=capped_sdk_http_client(
+            cap_for_images(request.partial_images + 1, request.kwargs.get("size"))
+        ),
     )
 
 

@@ -6,12 +6,14 @@ an httpx transport that stops reading a reply as soon as it passes the cap and r
 :class:`ProviderReplyTooLarge` (a :class:`UserFacingError`), so at most the cap (plus one network
 chunk) is ever held. The openai SDK client and litellm's HTTP handler both take it.
 
-The cap for one call is set with :func:`reply_cap` from the number of images asked for: each
-image may be at most ``MAX_BASE64_CHARS`` of base64 (a larger one would be refused when
-decoded anyway), and no reply may pass ``IMAGECHAT_MAX_PROVIDER_REPLY_MB`` in total (200 MB by
-default: ten 4K images as base64 PNG are about 100-170 MB). So a one-image reply is cut at about
-40 MB, long before it can cost hundreds. Compressed replies are counted after decompression, so
-a small gzip body cannot unfold past the cap.
+The cap for one call is set with :func:`reply_cap` from the number and size of the images
+asked for: each image may be at most the base64 of its pixels stored raw (no encoding of them
+is larger), and never more than ``MAX_BASE64_CHARS`` (a larger one would be refused when
+decoded anyway); no reply may pass ``IMAGECHAT_MAX_PROVIDER_REPLY_MB`` in total (200 MB by
+default: ten 4K images as base64 PNG are about 100-170 MB). So a 1024x1024 reply is cut at
+about 7 MB, and one of unknown size ("auto") at about 41 MB, long before it can cost hundreds.
+Compressed replies are counted after decompression, so a small gzip body cannot unfold past the
+cap.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from typing import Any
 import httpx
 
 from imagechat.errors import UserFacingError
+from imagechat.image_params.sizes import dims
 from imagechat.imaging import MAX_BASE64_CHARS
 
 MB = 1024 * 1024
@@ -53,16 +56,29 @@ def max_reply_bytes() -> int:
     return int(get_settings().imagechat_max_provider_reply_mb * MB)
 
 
-def cap_for_images(images: int) -> int:
-    """The cap for a reply carrying ``images`` base64 images."""
-    return min(max_reply_bytes(), max(images, 1) * MAX_BASE64_CHARS + _JSON_SLACK)
+def image_b64_ceiling(size: str | None) -> int:
+    """The most base64 one image of ``size`` (``WxH``) can take: its pixels stored raw as 8-bit
+    RGBA, plus PNG's row filters and framing — no PNG, JPEG or WebP of it is larger — and never
+    more than ``MAX_BASE64_CHARS``. An unknown size ("auto", an edit's) gets the latter."""
+    wh = dims(size) if size else None
+    if wh is None:
+        return MAX_BASE64_CHARS
+    width, height = wh
+    raw = width * height * 4 + height  # a filter byte per row
+    framed = raw + raw // 100 + 64 * 1024  # deflate's stored blocks, chunks, metadata
+    return min(MAX_BASE64_CHARS, (framed + 2) // 3 * 4)
+
+
+def cap_for_images(images: int, size: str | None = None) -> int:
+    """The cap for a reply carrying ``images`` base64 images of ``size``."""
+    return min(max_reply_bytes(), max(images, 1) * image_b64_ceiling(size) + _JSON_SLACK)
 
 
 @contextmanager
-def reply_cap(images: int) -> Iterator[int]:
+def reply_cap(images: int, size: str | None = None) -> Iterator[int]:
     """Provider replies read in this context (this task and what it starts) carry at most
-    ``images`` images' worth of bytes."""
-    cap = cap_for_images(images)
+    ``images`` images of ``size`` worth of bytes."""
+    cap = cap_for_images(images, size)
     token = _cap.set(cap)
     try:
         yield cap
