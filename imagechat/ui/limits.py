@@ -181,10 +181,21 @@ async def refused_as_too_long(message: Any) -> bool:
     (the person's message stays in the conversation; it is not sent to a model)."""
     import chainlit as cl
 
+    from imagechat.history import UI_ONLY
     from imagechat.settings import get_settings
+    from imagechat.ui import runtime
 
     notice = too_long_message(message.content or "", get_settings().imagechat_max_message_chars)
     if notice is None:
         return False
+    # kept on the page and in the conversation, but never part of what a model is sent (also
+    # after a resume rebuilds the history from the stored steps)
+    await runtime.get().data_layer.update_step(
+        {  # type: ignore[typeddict-item]  # a partial update: only the metadata changes
+            "id": message.id,
+            "threadId": message.thread_id,
+            "metadata": {**(message.metadata or {}), UI_ONLY: True},
+        }
+    )
     await cl.ErrorMessage(content=notice).send()
     return True
