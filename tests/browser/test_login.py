@@ -92,7 +92,8 @@ def test_an_open_page_is_told_when_its_session_ended(
         ("user_message", "Say hello again"),
         ("assistant_message", SESSION_ENDED),
     ]
-    # The old cookie signs nobody in after a reload either.
-    page.reload()
+    # The old cookie signs nobody in when the page is opened again (goto, not reload: the web
+    # app may be on its way to the login page by itself just now).
+    page.goto(app.url + "/")
     expect(page.locator("input[type=password]")).to_be_visible(timeout=30_000)
     expect(page.locator("#chat-input")).to_have_count(0)
