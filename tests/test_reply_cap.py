@@ -167,7 +167,7 @@ async def test_a_300_mb_reply_through_the_generator_is_refused_early(
 
 @pytest.mark.parametrize(("size", "largest"), [("auto", "1536x1024"), ("1024x1024", "1024x1024")])
 def test_a_generation_is_capped_at_the_largest_image_it_can_bring(size: str, largest: str) -> None:
-    """"auto" picks among the model's standard sizes (families.yaml): the largest one bounds it."""
+    """ "auto" picks among the model's standard sizes (families.yaml): the largest one bounds it."""
     model = build_catalog(openai_key=True, environ={}).image_model("gpt-image-2")
     assert model is not None
     plan = plan_generation(GenerateImageArgs(prompt="a cat", n=1, size=size), model)

@@ -14,6 +14,7 @@ from .db import iso_z, utcnow
 from .guard import queue_until_user_message
 from .records import element_dict_from_row, element_values
 from .schema import elements, feedbacks, steps, users
+from .sessions import SESSION_KEY
 
 if TYPE_CHECKING:
     from chainlit.element import Element, ElementDict
@@ -44,7 +45,9 @@ class ItemsMixin(StorageCore):
     async def create_user(self, user: User) -> PersistedUser | None:
         """Create the user, or refresh display name and metadata of an existing one."""
         # the admin flag is ours to set; the login's session id belongs to its token only
-        incoming = {k: v for k, v in (user.metadata or {}).items() if k not in ("is_admin", "sid")}
+        incoming = {
+            k: v for k, v in (user.metadata or {}).items() if k not in ("is_admin", SESSION_KEY)
+        }
         async with self.db.write() as conn:
             row = (
                 await conn.execute(

@@ -28,6 +28,9 @@ log = logging.getLogger("imagechat.sessions")
 SESSION_ID_BYTES = 32
 _MAX_ID_LENGTH = 128  # ids are 43 characters; anything much longer is not ours
 
+#: Where a login token (Chainlit `User.metadata`) carries its session id.
+SESSION_KEY = "sid"
+
 
 def session_key(session_id: str) -> str:
     """The table's key for a session id (its SHA-256, hex)."""

@@ -34,13 +34,12 @@ from starlette.requests import Request, cookie_parser
 from imagechat.auth import LoginRefused, PasswordLogin
 from imagechat.login_throttle import LoginThrottle
 from imagechat.storage.guard import request_user_identifier
-from imagechat.storage.sessions import SessionRepository
+from imagechat.storage.sessions import SESSION_KEY, SessionRepository
 from imagechat.storage.users import UserRecord
 
 log = logging.getLogger("imagechat.auth")
 
 #: Key of the session id in ``cl.User.metadata``, which Chainlit encodes into the JWT.
-SESSION_KEY = "sid"
 SESSION_ENDED = "Your session has ended. Log in again."
 
 
